@@ -1,0 +1,61 @@
+# Two commands matter: `make run` (serve the demo site) and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.13 || command -v python3.12 || echo python3)
+VENV := .venv
+BIN := $(VENV)/bin
+# Test-only secrets: tests run with debug off, which requires both.
+TEST_ENV := DJANGO_SECRET_KEY=test-secret-key-that-is-long-enough-for-checks-0123456789 \
+	FIELD_ENCRYPTION_KEYS=lfPCn8xlXjHP3Y_UO0FVCji5NtAo2C7taaGMIx7_wJI= \
+	DJANGO_SECURE_SSL_REDIRECT=0
+
+.PHONY: run test lint format check-deploy bench drills venv lock clean
+
+$(BIN)/.installed: requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	touch $@
+
+venv: $(BIN)/.installed
+
+run: venv
+	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --no-input
+	DJANGO_DEBUG=1 $(BIN)/python manage.py load_demo_content
+	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: venv
+	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: venv
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check-deploy: venv
+	DJANGO_SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	FIELD_ENCRYPTION_KEYS=$$($(BIN)/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
+	DJANGO_ALLOWED_HOSTS=practice.example CACHE_URL=redis://127.0.0.1:6379/0 \
+	EMAIL_URL=smtp+tls://mailer:secret@mail.practice.example:587 \
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+# Benchmarks and drills: PostgreSQL and Redis on 127.0.0.1, wrk for bench (see bench/README.md).
+bench: venv
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BIN)/python bench/growth.py
+	$(BIN)/python bench/memory.py
+
+drills: venv
+	$(BIN)/python bench/drills/run_all.py
+
+lock:
+	rm -rf $(VENV)-lock && $(PYTHON) -m venv $(VENV)-lock
+	$(VENV)-lock/bin/pip install --quiet -e '.[dev]'
+	( echo "# Exact versions of every package the project installs (make rebuilds .venv from this)."; \
+	  echo "# Regenerate after changing pyproject.toml: make lock"; \
+	  $(VENV)-lock/bin/pip freeze --exclude-editable ) > requirements.lock
+	rm -rf $(VENV)-lock
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,51 @@
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from articles.models import Article
+
+
+class LatestArticlesFeed(Feed):
+    def title(self):
+        return f"{settings.PRACTICE_NAME}: articles"
+
+    def description(self):
+        return settings.PRACTICE_TAGLINE
+
+    def link(self):
+        return reverse("articles:list")
+
+    def feed_url(self):
+        return reverse("articles:feed")
+
+    def items(self):
+        return Article.objects.published().for_listing()[:20]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.summary
+
+    def item_pubdate(self, item):
+        return item.publish_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_author_name(self, item):
+        return item.author.name_with_credentials
+
+    def item_categories(self, item):
+        return [topic.name for topic in item.topics.all()]
+
+
+class LatestArticlesAtomFeed(LatestArticlesFeed):
+    feed_type = Atom1Feed
+
+    def subtitle(self):
+        return self.description()
+
+    def feed_url(self):
+        return reverse("articles:atom")

@@ -1,0 +1,31 @@
+from django.urls import path
+from django.views.decorators.http import condition
+
+from articles import feeds, views
+from articles.cache import cache_public_page
+
+app_name = "articles"
+urlpatterns = [
+    path("", cache_public_page(views.ArticleListView.as_view()), name="list"),
+    path("feed/", cache_public_page(feeds.LatestArticlesFeed()), name="feed"),
+    path("feed/atom/", cache_public_page(feeds.LatestArticlesAtomFeed()), name="atom"),
+    path(
+        "topic/<slug:slug>/",
+        cache_public_page(views.TopicArticleListView.as_view()),
+        name="topic",
+    ),
+    path(
+        "author/<slug:slug>/",
+        cache_public_page(views.AuthorArticleListView.as_view()),
+        name="author",
+    ),
+    path(
+        "<slug:slug>/",
+        cache_public_page(
+            condition(etag_func=views.article_etag, last_modified_func=views.article_last_modified)(
+                views.ArticleDetailView.as_view()
+            )
+        ),
+        name="detail",
+    ),
+]

@@ -1,0 +1,601 @@
+"""The staff side: a triage queue of requests, notes, partner links and the audit.
+
+What a person wrote is shown to staff but never rewritten by them: only the
+status and the assigned clinician change here, through intake.services, and each
+opening or export of a request leaves an AccessRecord.
+"""
+
+import csv
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db.models import F
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from intake import services
+from intake.choices import Availability, CrisisAnswer, SafetyAnswer
+from intake.models import (
+    AccessRecord,
+    IntakeRequest,
+    Note,
+    Notification,
+    PartnerInvitation,
+    PartnerResponse,
+)
+
+
+def client_address(request) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
+def answer_label(choices, value: str) -> str:
+    """The label of a stored private answer; an unknown value is shown as it is."""
+    if not value:
+        return "Not asked"
+    try:
+        return choices(value).label
+    except ValueError:
+        return value
+
+
+def invitation_summary(invitation: PartnerInvitation | None) -> str:
+    if invitation is None:
+        return "No partner link"
+    state = invitation.state
+    if state == "active":
+        return f"Active: works until {timezone.localtime(invitation.expires_at):%Y-%m-%d %H:%M}"
+    if state == "answered":
+        return f"Answered on {timezone.localtime(invitation.used_at):%Y-%m-%d %H:%M}"
+    if state == "revoked":
+        by = f" by {invitation.revoked_by.get_username()}" if invitation.revoked_by else ""
+        return f"Revoked on {timezone.localtime(invitation.revoked_at):%Y-%m-%d %H:%M}{by}"
+    return f"Expired on {timezone.localtime(invitation.expires_at):%Y-%m-%d %H:%M}"
+
+
+class NoteInline(admin.StackedInline):
+    """Notes are added, never edited or deleted: existing ones show read-only."""
+
+    model = Note
+    extra = 1
+    fields = ["body", "written_by", "written_at"]
+    readonly_fields = ["written_by", "written_at"]
+    verbose_name = "internal note"
+    verbose_name_plural = "internal notes (staff only)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
+
+    # A new note's author and time are whoever saves it, and when.
+    @admin.display(description="author")
+    def written_by(self, obj):
+        if obj.pk is None:
+            return "You"
+        return obj.author.get_username() if obj.author else "-"
+
+    @admin.display(description="written")
+    def written_at(self, obj):
+        if obj.pk is None:
+            return "When saved"
+        return f"{timezone.localtime(obj.created_at):%Y-%m-%d %H:%M}"
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class PartnerResponseInline(admin.StackedInline):
+    """The partner's own answers: for staff only, never for the requester."""
+
+    model = PartnerResponse
+    fk_name = "request"
+    extra = 0
+    fields = [
+        "answer",
+        "created_at",
+        "name",
+        "email",
+        "phone",
+        "contact_preferences",
+        "availability",
+        "message",
+        "partner_safety_label",
+        "in_crisis_label",
+        "consented_at",
+    ]
+    readonly_fields = fields
+    verbose_name_plural = "partner's answers (never shown to the requester)"
+
+    @admin.display(description="partner ever hurt, threatened or frightened them")
+    def partner_safety_label(self, obj):
+        return answer_label(SafetyAnswer, obj.partner_safety)
+
+    @admin.display(description="in immediate danger or thinking of self-harm")
+    def in_crisis_label(self, obj):
+        return answer_label(CrisisAnswer, obj.in_crisis)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(IntakeRequest)
+class IntakeRequestAdmin(admin.ModelAdmin):
+    list_display = [
+        "reference",
+        "created_at",
+        "journey",
+        "partner_readiness",
+        "status",
+        "urgent",
+        "safety",
+        "assigned_to",
+        "partner_answered_display",
+    ]
+    list_filter = [
+        "status",
+        "journey",
+        "partner_readiness",
+        "is_urgent",
+        "is_safety_flagged",
+        ("assigned_to", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["reference", "name", "email"]
+    list_select_related = ["assigned_to", "invitation"]
+    # get_absolute_url is this very page; a "view on site" link would lead here.
+    view_on_site = False
+    fieldsets = [
+        ("Triage", {"fields": ["reference", "status", "assigned_to", "urgent", "safety"]}),
+        (
+            "Contact and safe contact",
+            {"fields": ["name", "email", "phone", "safe_contact", "referral_source"]},
+        ),
+        (
+            "Sessions",
+            {
+                "fields": [
+                    "journey",
+                    "session_format",
+                    "region",
+                    "availability_display",
+                    "availability_notes",
+                    "payment",
+                ]
+            },
+        ),
+        ("What they'd like help with", {"fields": ["concerns"]}),
+        (
+            "Couples",
+            {
+                "fields": [
+                    "partner_first_name",
+                    "partner_readiness",
+                    "wants_now",
+                    "link_emailed",
+                    "agreed_confidentiality_at",
+                    "partner_link",
+                ]
+            },
+        ),
+        ("Private answers", {"fields": ["partner_safety_label", "in_crisis_label"]}),
+        (
+            "Consent and timestamps",
+            {
+                "fields": [
+                    "consented_at",
+                    "acknowledged_not_emergency_at",
+                    "created_at",
+                    "updated_at",
+                    "closed_at",
+                ]
+            },
+        ),
+    ]
+    readonly_fields = [
+        "reference",
+        "urgent",
+        "safety",
+        "name",
+        "email",
+        "phone",
+        "safe_contact",
+        "referral_source",
+        "journey",
+        "session_format",
+        "region",
+        "availability_display",
+        "availability_notes",
+        "payment",
+        "concerns",
+        "partner_first_name",
+        "partner_readiness",
+        "wants_now",
+        "link_emailed",
+        "agreed_confidentiality_at",
+        "partner_link",
+        "partner_safety_label",
+        "in_crisis_label",
+        "consented_at",
+        "acknowledged_not_emergency_at",
+        "created_at",
+        "updated_at",
+        "closed_at",
+    ]
+    inlines = [PartnerResponseInline, NoteInline]
+    actions = [
+        "assign_to_me",
+        "mark_contacted",
+        "close",
+        "revoke_partner_links",
+        "export_csv",
+    ]
+
+    # --- Columns and read-only fields ------------------------------------------
+
+    # Flags are words, not colours or icons alone.
+    @admin.display(description="urgent", ordering="is_urgent")
+    def urgent(self, obj):
+        return format_html("<strong>{}</strong>", "Urgent") if obj.is_urgent else "-"
+
+    @admin.display(description="safety", ordering="is_safety_flagged")
+    def safety(self, obj):
+        return (
+            format_html("<strong>{}</strong>", "Safety follow-up") if obj.is_safety_flagged else "-"
+        )
+
+    @admin.display(description="partner answered")
+    def partner_answered_display(self, obj):
+        if not obj.is_couples:
+            return "-"
+        return "Yes" if obj.partner_answered else "Not yet"
+
+    @admin.display(description="safe ways to contact them")
+    def safe_contact(self, obj):
+        ways = [
+            label
+            for label, ok in [
+                ("email", obj.is_email_ok),
+                ("phone calls", obj.is_phone_ok),
+                ("text messages", obj.is_text_ok),
+            ]
+            if ok
+        ]
+        return "; ".join(
+            [
+                "Safe: " + (", ".join(ways) if ways else "none chosen"),
+                "voicemail may be left" if obj.is_voicemail_ok else "no voicemail",
+                "use a discreet sender name" if obj.is_discreet_sender else "sender name as usual",
+            ]
+        )
+
+    @admin.display(description="availability")
+    def availability_display(self, obj):
+        return ", ".join(answer_label(Availability, value) for value in obj.availability) or "-"
+
+    @admin.display(description="what they want now")
+    def wants_now(self, obj):
+        wanted = [
+            field.verbose_name.capitalize()
+            for field in (
+                obj._meta.get_field("wants_individual_now"),
+                obj._meta.get_field("wants_couples_hold"),
+            )
+            if getattr(obj, field.attname)
+        ]
+        return "; ".join(wanted) or "-"
+
+    @admin.display(description="asked for the partner link by email")
+    def link_emailed(self, obj):
+        return "Yes" if obj.wants_link_emailed else "No"
+
+    @admin.display(description="partner link")
+    def partner_link(self, obj):
+        return invitation_summary(getattr(obj, "invitation", None))
+
+    @admin.display(description="partner ever hurt, threatened or frightened them")
+    def partner_safety_label(self, obj):
+        return answer_label(SafetyAnswer, obj.partner_safety)
+
+    @admin.display(description="in immediate danger or thinking of self-harm")
+    def in_crisis_label(self, obj):
+        return answer_label(CrisisAnswer, obj.in_crisis)
+
+    # --- Permissions -------------------------------------------------------------
+
+    def has_add_permission(self, request):
+        # Requests come from the public form only.
+        return False
+
+    def has_export_permission(self, request):
+        return request.user.has_perm("intake.export_intakerequest")
+
+    def has_revoke_permission(self, request):
+        return request.user.has_perm("intake.change_partnerinvitation")
+
+    # --- The change form ---------------------------------------------------------
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "assigned_to":
+            kwargs["queryset"] = db_field.remote_field.model._default_manager.filter(
+                is_staff=True, is_active=True
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        # Only a page actually shown counts as an opening.
+        if request.method == "GET" and response.status_code == 200:
+            obj = response.context_data["original"]
+            services.access_records_create(
+                action=AccessRecord.Action.VIEW,
+                user=request.user,
+                references=[obj.reference],
+                ip_address=client_address(request),
+            )
+        return response
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        invitation = getattr(obj, "invitation", None) if obj else None
+        context["can_revoke_partner_link"] = bool(
+            invitation
+            and invitation.state in ("active", "expired")
+            and self.has_revoke_permission(request)
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def save_model(self, request, obj, form, change):
+        services.request_triage_save(
+            request=obj, by=request.user, ip_address=client_address(request)
+        )
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Note:
+            return super().save_formset(request, form, formset, change)
+        # Only new notes get here (existing ones cannot change); the author and
+        # time are the person saving and now, whatever the form says.
+        for note in formset.save(commit=False):
+            if note._state.adding:
+                services.note_create(request=form.instance, author=request.user, body=note.body)
+
+    # --- Revoking a partner link from the change page ----------------------------
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/revoke-partner-link/",
+                self.admin_site.admin_view(self.revoke_partner_link_view),
+                name="intake_intakerequest_revoke",
+            ),
+            *super().get_urls(),
+        ]
+
+    def revoke_partner_link_view(self, request, object_id):
+        if not (self.has_view_permission(request) and self.has_revoke_permission(request)):
+            raise PermissionDenied
+        obj = self.get_object(request, unquote(object_id))
+        invitation = getattr(obj, "invitation", None) if obj else None
+        if invitation is None:
+            raise Http404("This request has no partner link.")
+        change_url = reverse("admin:intake_intakerequest_change", args=[obj.pk])
+        if request.method == "POST":
+            services.invitation_revoke(
+                invitation=invitation, by=request.user, ip_address=client_address(request)
+            )
+            self.message_user(request, f"The partner link of {obj.reference} no longer works.")
+            return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Revoke the partner link?",
+            "opts": self.opts,
+            "original": obj,
+            "invitation_summary": invitation_summary(invitation),
+            "change_url": change_url,
+        }
+        return TemplateResponse(
+            request, "admin/intake/intakerequest/revoke_confirmation.html", context
+        )
+
+    # --- Actions -----------------------------------------------------------------
+
+    @admin.action(description="Assign to me", permissions=["change"])
+    def assign_to_me(self, request, queryset):
+        for obj in queryset:
+            services.request_assign(
+                request=obj,
+                to=request.user,
+                by=request.user,
+                ip_address=client_address(request),
+            )
+        self.message_user(request, f"Assigned {len(queryset)} request(s) to you.")
+
+    def _set_status(self, request, queryset, status):
+        for obj in queryset:
+            services.request_status_set(
+                request=obj,
+                status=status,
+                by=request.user,
+                ip_address=client_address(request),
+            )
+        label = IntakeRequest.Status(status).label.lower()
+        self.message_user(request, f"Marked {len(queryset)} request(s) as {label}.")
+
+    @admin.action(description="Mark contacted", permissions=["change"])
+    def mark_contacted(self, request, queryset):
+        self._set_status(request, queryset, IntakeRequest.Status.CONTACTED)
+
+    @admin.action(description="Close", permissions=["change"])
+    def close(self, request, queryset):
+        self._set_status(request, queryset, IntakeRequest.Status.CLOSED)
+
+    @admin.action(description="Revoke partner link", permissions=["revoke"])
+    def revoke_partner_links(self, request, queryset):
+        invitations = PartnerInvitation.objects.filter(
+            request__in=queryset, revoked_at__isnull=True, used_at__isnull=True
+        ).select_related("request")
+        count = 0
+        for invitation in invitations:
+            services.invitation_revoke(
+                invitation=invitation, by=request.user, ip_address=client_address(request)
+            )
+            count += 1
+        self.message_user(request, f"Revoked {count} partner link(s).")
+
+    @admin.action(description="Export selected as CSV", permissions=["export"])
+    def export_csv(self, request, queryset):
+        rows = services.requests_export(
+            requests=queryset.select_related("assigned_to").order_by("created_at"),
+            by=request.user,
+            ip_address=client_address(request),
+        )
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        filename = f"requests-{timezone.localtime():%Y%m%d-%H%M}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["Cache-Control"] = "no-store"
+        csv.writer(response).writerows(rows)
+        return response
+
+
+class SentListFilter(admin.SimpleListFilter):
+    title = "sent"
+    parameter_name = "sent"
+
+    def lookups(self, request, model_admin):
+        return [("no", "Not sent yet"), ("yes", "Sent")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return queryset.filter(sent_at__isnull=True)
+        if self.value() == "yes":
+            return queryset.filter(sent_at__isnull=False)
+        return queryset
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """The outbox, read-only: unsent first, so a stuck email is noticed."""
+
+    list_display = ["kind", "request_reference", "created_at", "attempts", "last_error", "sent_at"]
+    list_filter = [SentListFilter, "kind"]
+    list_select_related = ["request"]
+    ordering = [F("sent_at").desc(nulls_first=True), "-created_at"]
+    # Never `secret`: it holds a partner token until the email is sent.
+    fields = ["kind", "request_reference", "created_at", "attempts", "last_error", "sent_at"]
+    readonly_fields = fields
+    actions = ["retry_now"]
+
+    @admin.display(description="request", ordering="request__reference")
+    def request_reference(self, obj):
+        return obj.request.reference
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Retry sending now", permissions=["view"])
+    def retry_now(self, request, queryset):
+        unsent = list(queryset.filter(sent_at__isnull=True))
+        sent = sum(services.notification_send(notification=n) for n in unsent)
+        if sent < len(unsent):
+            self.message_user(
+                request,
+                f"Sent {sent} of {len(unsent)}; the others failed again (see last error).",
+                messages.WARNING,
+            )
+        else:
+            self.message_user(request, f"Sent {sent} notification(s).")
+
+
+@admin.register(PartnerInvitation)
+class PartnerInvitationAdmin(admin.ModelAdmin):
+    """Partner links. The token's hash is never shown."""
+
+    list_display = [
+        "request_reference",
+        "state",
+        "created_at",
+        "expires_at",
+        "used_at",
+        "revoked_at",
+    ]
+    list_select_related = ["request", "revoked_by"]
+    search_fields = ["request__reference"]
+    fields = [
+        "request_reference",
+        "state",
+        "created_at",
+        "expires_at",
+        "used_at",
+        "revoked_at",
+        "revoked_by",
+    ]
+    readonly_fields = fields
+    actions = ["revoke"]
+
+    @admin.display(description="request", ordering="request__reference")
+    def request_reference(self, obj):
+        return obj.request.reference
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_revoke_permission(self, request):
+        return request.user.has_perm("intake.change_partnerinvitation")
+
+    @admin.action(description="Revoke partner link", permissions=["revoke"])
+    def revoke(self, request, queryset):
+        count = 0
+        for invitation in queryset.filter(revoked_at__isnull=True, used_at__isnull=True):
+            services.invitation_revoke(
+                invitation=invitation, by=request.user, ip_address=client_address(request)
+            )
+            count += 1
+        self.message_user(request, f"Revoked {count} partner link(s).")
+
+
+@admin.register(AccessRecord)
+class AccessRecordAdmin(admin.ModelAdmin):
+    """The audit trail: superusers read it; nobody changes or deletes it here."""
+
+    list_display = ["created_at", "username", "action", "reference", "ip_address"]
+    list_filter = ["action", "created_at"]
+    search_fields = ["username", "reference"]
+    date_hierarchy = "created_at"
+    fields = list_display
+    readonly_fields = list_display
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,69 @@
+"""The answers the request form offers.
+
+Their values are a stable interface: article calls to action and outside links
+open the form with `?journey=…&readiness=…`.
+"""
+
+from django.db import models
+
+
+class Journey(models.TextChoices):
+    INDIVIDUAL = "individual", "Individual sessions for me"
+    COUPLES = "couples", "Couples sessions"
+    INTENSIVE = "intensive", "A couples intensive"
+    CONSULT = "consult", "I'm not sure yet: a brief consultation call"
+
+
+COUPLES_JOURNEYS = (Journey.COUPLES, Journey.INTENSIVE)
+
+
+class Readiness(models.TextChoices):
+    AGREED = "agreed", "My partner wants to come"
+    UNSURE = "unsure", "My partner is unsure"
+    DECLINED = "declined", "My partner has said no for now"
+    NOT_ASKED = "not_asked", "I haven't asked my partner yet"
+
+
+class SafetyAnswer(models.TextChoices):
+    NO = "no", "No"
+    YES = "yes", "Yes"
+    PREFER_NOT = "prefer_not", "I'd prefer not to say"
+
+
+class CrisisAnswer(models.TextChoices):
+    NO = "no", "No"
+    YES = "yes", "Yes"
+
+
+class SessionFormat(models.TextChoices):
+    IN_PERSON = "in_person", "In person"
+    ONLINE = "online", "Online (video)"
+    EITHER = "either", "Either is fine"
+
+
+class Availability(models.TextChoices):
+    WEEKDAY_MORNING = "weekday_morning", "Weekday mornings"
+    WEEKDAY_AFTERNOON = "weekday_afternoon", "Weekday afternoons"
+    WEEKDAY_EVENING = "weekday_evening", "Weekday evenings"
+    WEEKEND = "weekend", "Weekends"
+
+
+class Payment(models.TextChoices):
+    SELF_PAY = "self_pay", "Self-pay"
+    OUT_OF_NETWORK = "out_of_network", "Out-of-network insurance (I'd like a superbill)"
+    UNSURE = "unsure", "Not sure yet"
+
+
+class ReferralSource(models.TextChoices):
+    SEARCH = "search", "A web search"
+    ARTICLE = "article", "An article on this site"
+    FRIEND = "friend", "A friend or family member"
+    CLINICIAN = "clinician", "A doctor or another therapist"
+    DIRECTORY = "directory", "A therapist directory"
+    OTHER = "other", "Somewhere else"
+
+
+class PartnerAnswer(models.TextChoices):
+    JOIN = "join", "I'd like to join"
+    QUESTIONS = "questions", "I have questions first: please contact me"
+    NOT_NOW = "not_now", "Not right now"

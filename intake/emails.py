@@ -1,0 +1,89 @@
+"""The emails intake sends, built from templates in templates/intake/email/.
+
+No email carries clinical details: the practice's emails hold the reference,
+the journey, "urgent" where it applies and a link to the admin; the requester's
+hold the reference, when we will answer and where to find help now. Nothing a
+person typed is ever repeated.
+"""
+
+from email.utils import formataddr, parseaddr
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from intake.choices import Journey
+from intake.models import IntakeRequest, Notification, PartnerInvitation
+
+_TEMPLATES = {
+    Notification.Kind.NEW_REQUEST: "intake/email/new_request",
+    Notification.Kind.PARTNER_ANSWER: "intake/email/partner_answer",
+    Notification.Kind.RECEIPT: "intake/email/receipt",
+    Notification.Kind.PARTNER_LINK: "intake/email/partner_link",
+}
+
+
+def admin_url(intake_request: IntakeRequest) -> str:
+    try:
+        path = reverse("admin:intake_intakerequest_change", args=[intake_request.pk])
+    except NoReverseMatch:
+        # The request admin is not registered (yet): the admin's front page still helps.
+        path = reverse("admin:index")
+    return settings.SITE_URL + path
+
+
+def sender(intake_request: IntakeRequest) -> str:
+    """The From header: a name that says nothing about therapy when asked for."""
+    if not intake_request.is_discreet_sender:
+        return settings.DEFAULT_FROM_EMAIL
+    _name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return formataddr((settings.PRACTICE_DISCREET_SENDER_NAME, address))
+
+
+def notification_email(*, notification: Notification) -> EmailMessage:
+    """The message for a notification. Raises InvitationNotUsable for a partner
+    link that stopped working before it could be sent."""
+    from intake.services import InvitationNotUsable
+
+    intake_request = notification.request
+    kind = notification.kind
+    context = {
+        "reference": intake_request.reference,
+        "journey": Journey(intake_request.journey).label,
+        "is_urgent": intake_request.is_urgent,
+        "practice_name": settings.PRACTICE_NAME,
+        "practice_phone": settings.PRACTICE_PHONE,
+        "response_time": settings.PRACTICE_RESPONSE_TIME,
+        "is_discreet": intake_request.is_discreet_sender,
+        "crisis": {
+            "emergency_number": settings.EMERGENCY_NUMBER,
+            "line_name": settings.CRISIS_LINE_NAME,
+            "line_text": settings.CRISIS_LINE_TEXT,
+        },
+    }
+    if kind in (Notification.Kind.NEW_REQUEST, Notification.Kind.PARTNER_ANSWER):
+        context["admin_url"] = admin_url(intake_request)
+        recipients = list(settings.PRACTICE_NOTIFY_EMAIL)
+        from_email = settings.DEFAULT_FROM_EMAIL
+    else:
+        recipients = [intake_request.email]
+        from_email = sender(intake_request)
+    if kind == Notification.Kind.PARTNER_LINK:
+        invitation = (
+            PartnerInvitation.objects.usable(now=timezone.now())
+            .filter(request=intake_request)
+            .first()
+        )
+        if invitation is None or not notification.secret:
+            raise InvitationNotUsable
+        context["partner_url"] = settings.SITE_URL + reverse(
+            "intake:partner", kwargs={"token": notification.secret}
+        )
+        context["expires_at"] = invitation.expires_at
+
+    template = _TEMPLATES[kind]
+    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+    body = render_to_string(f"{template}.txt", context)
+    return EmailMessage(subject=subject, body=body, from_email=from_email, to=recipients)

@@ -1,0 +1,601 @@
+"""The request form and the partner's form.
+
+Every section renders whether or not it applies (the form works without
+JavaScript); answers to sections that do not apply are ignored in clean().
+"""
+
+import re
+import unicodedata
+import uuid
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import validate_email
+
+from intake import spam
+from intake.choices import (
+    COUPLES_JOURNEYS,
+    Availability,
+    CrisisAnswer,
+    Journey,
+    PartnerAnswer,
+    Payment,
+    Readiness,
+    ReferralSource,
+    SafetyAnswer,
+    SessionFormat,
+)
+
+# Characters that never belong in a name, an address or a phone number and that
+# can disguise what a value says: controls, bidirectional overrides and
+# isolates, zero-width characters.
+_HIDDEN_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200d\u202a-\u202e\u2066-\u2069\ufeff]")
+_PHONE = re.compile(r"^\+?[0-9 ().\-]{7,}(\s*(x|ext\.?)\s*[0-9]{1,6})?$", re.IGNORECASE)
+
+MAX_LENGTH_MESSAGE = (
+    "Please shorten this to %(limit_value)s characters or fewer (it has %(show_value)s)."
+)
+
+
+CONTACT_METHODS_REQUIRED = "Please tell us at least one way it is safe to reach you."
+
+
+class ContactMethod:
+    EMAIL = "email"
+    PHONE = "phone"
+    TEXT = "text"
+    CHOICES = [(EMAIL, "Email"), (PHONE, "Phone call"), (TEXT, "Text message")]
+
+
+class NextStep:
+    INDIVIDUAL_NOW = "individual_now"
+    COUPLES_HOLD = "couples_hold"
+    CHOICES = [
+        (INDIVIDUAL_NOW, "Start individual sessions for me now"),
+        (COUPLES_HOLD, "Hold a couples consultation until my partner is ready"),
+    ]
+
+
+def clean_line(value: str, *, what: str) -> str:
+    """A one-line value, trimmed and NFC-normalised, without hidden characters."""
+    value = unicodedata.normalize("NFC", value.strip())
+    if _HIDDEN_CHARACTERS.search(value):
+        raise ValidationError(
+            f"Your {what} contains invisible or control characters (they sometimes come "
+            "along when text is copied). Please type it again.",
+            code="hidden_characters",
+        )
+    return value
+
+
+def clean_free_text(value: str) -> str:
+    """Free text keeps its line breaks; only its Unicode form is normalised."""
+    return unicodedata.normalize("NFC", value.strip())
+
+
+def clean_phone_number(value: str) -> str:
+    value = clean_line(value, what="phone number")
+    if value and not _PHONE.match(value):
+        raise ValidationError(
+            "Please enter a phone number using digits, and spaces, +, -, ( or ) if you like.",
+            code="invalid_phone",
+        )
+    return value
+
+
+def clean_email_address(value: str) -> str:
+    value = clean_line(value, what="email address")
+    if value:
+        try:
+            validate_email(value)
+        except ValidationError as exc:
+            raise ValidationError(
+                "Please enter an email address like name@example.com.", code="invalid_email"
+            ) from exc
+    return value
+
+
+def text(*, label: str, max_length: int, required: bool = False, **kwargs) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        required=required,
+        error_messages={"max_length": MAX_LENGTH_MESSAGE},
+        **kwargs,
+    )
+
+
+def long_text(*, label: str, max_length: int, **kwargs) -> forms.CharField:
+    field = text(
+        label=label,
+        max_length=max_length,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        **kwargs,
+    )
+    # No maxlength attribute: browsers silently cut pasted text at the limit; the
+    # server says so clearly instead, and keeps every word.
+    field.widget.attrs.pop("maxlength", None)
+    return field
+
+
+def radios(*, label: str, choices, required: bool = True, **kwargs) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
+        required=required,
+        widget=forms.RadioSelect,
+        **kwargs,
+    )
+
+
+def checkboxes(*, label: str, choices, **kwargs) -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label=label,
+        choices=choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        **kwargs,
+    )
+
+
+class SpamFieldsMixin(forms.Form):
+    """The honeypot and the signed time the form was shown (see intake/spam.py)."""
+
+    website = forms.CharField(
+        label="Leave this empty",
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+    started = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault(spam.STARTED_FIELD, spam.started_token())
+
+    def error_links(self) -> list[tuple[str, str]]:
+        """(anchor, message) for the error summary; radios link to their first option."""
+        links = []
+        for name, errors in self.errors.items():
+            if name == NON_FIELD_ERRORS or name not in self.fields:
+                anchor = "#form-top"
+            else:
+                bound = self[name]
+                anchor = "#" + (bound.id_for_label or f"{bound.auto_id}_0")
+            links.extend((anchor, message) for message in errors)
+        return links
+
+
+def _empty_value(field: forms.Field):
+    if isinstance(field, forms.MultipleChoiceField):
+        return []
+    if isinstance(field, forms.BooleanField):
+        return False
+    return ""
+
+
+def _require(form: forms.Form, name: str, message: str) -> None:
+    form.add_error(name, ValidationError(message, code="required"))
+
+
+def _check_contact_methods(form: forms.Form, data: dict, *, methods_field: str) -> None:
+    """At least one safe way to reach the person, with the detail it needs."""
+    methods = data.get(methods_field) or []
+    if not methods:
+        if methods_field not in form.errors:
+            _require(form, methods_field, CONTACT_METHODS_REQUIRED)
+        return
+    if ContactMethod.EMAIL in methods and not data.get("email") and "email" not in form.errors:
+        _require(form, "email", "Please give your email address, since email is safe for you.")
+    if (
+        {ContactMethod.PHONE, ContactMethod.TEXT} & set(methods)
+        and not data.get("phone")
+        and "phone" not in form.errors
+    ):
+        _require(form, "phone", "Please give your phone number, since calls or texts are safe.")
+
+
+COUPLES_FIELDS = (
+    "partner_first_name",
+    "partner_readiness",
+    "wants_now",
+    "partner_safety",
+    "wants_link_emailed",
+    "agrees_confidentiality",
+)
+
+
+class IntakeRequestForm(SpamFieldsMixin):
+    """One person's request. Field names and values are a stable interface."""
+
+    # The journey.
+    journey = radios(label="What would you like help with?", choices=Journey.choices)
+
+    # About you, and how it is safe to reach you.
+    name = text(
+        label="Your name",
+        max_length=120,
+        required=True,
+        help_text="Whatever name you would like us to use.",
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = text(
+        label="Email address (optional)",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+    phone = text(
+        label="Phone number (optional)",
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+    )
+    contact_methods = checkboxes(
+        label="How is it safe for us to contact you?",
+        choices=ContactMethod.CHOICES,
+        help_text="Choose every way that is safe. We will only use these.",
+    )
+    is_voicemail_ok = forms.BooleanField(label="We may leave a voicemail", required=False)
+    is_discreet_sender = forms.BooleanField(
+        label="Please use a discreet sender name on emails and texts",
+        required=False,
+        help_text="Our messages will not mention counseling or therapy on the outside.",
+    )
+
+    # Sessions.
+    session_format = radios(label="How would you like to meet?", choices=SessionFormat.choices)
+    region = forms.ChoiceField(
+        label="Where do you live?",
+        help_text="We can only see clients who live where our clinicians are licensed.",
+    )
+    availability = checkboxes(label="When could you usually come? (optional)", choices=Availability)
+    availability_notes = long_text(
+        label="Anything else about timing? (optional)",
+        max_length=1000,
+        help_text="Up to 1,000 characters.",
+    )
+    payment = radios(label="How would you like to pay?", choices=Payment.choices)
+    concerns = long_text(
+        label="What would you like help with? (optional)",
+        max_length=5000,
+        help_text=(
+            "A few sentences are plenty; we will talk more when we meet. Up to 5,000 characters."
+        ),
+    )
+    referral_source = forms.ChoiceField(
+        label="How did you hear about us? (optional)",
+        choices=[("", "Choose one")] + ReferralSource.choices,
+        required=False,
+    )
+
+    # Couples and intensives.
+    partner_first_name = text(label="Your partner's first name (optional)", max_length=60)
+    partner_readiness = radios(
+        label="Where is your partner with the idea of couples sessions?",
+        choices=Readiness.choices,
+        required=False,
+    )
+    wants_now = checkboxes(
+        label="While your partner decides, what would you like?",
+        choices=NextStep.CHOICES,
+        help_text="Choose one or both.",
+    )
+    partner_safety = radios(
+        label="Has your partner ever hurt, threatened or frightened you?",
+        choices=SafetyAnswer.choices,
+        required=False,
+        help_text=("We ask everyone this, privately. Your partner will never see your answer."),
+    )
+    wants_link_emailed = forms.BooleanField(
+        label="Also email me the private link for my partner",
+        required=False,
+        help_text="It goes to you only, never to your partner. Needs email to be safe for you.",
+    )
+    agrees_confidentiality = forms.BooleanField(
+        label="I have read how privacy works between partners, and I agree",
+        required=False,
+    )
+
+    # Everyone.
+    in_crisis = radios(
+        label="Are you in immediate danger, or having thoughts of harming yourself?",
+        choices=CrisisAnswer.choices,
+        help_text="If you answer yes, we will show you where to get help straight away.",
+    )
+    consent = forms.BooleanField(
+        label="You may contact me about this request in the ways I chose above",
+        error_messages={"required": "Please agree that we may contact you, so we can reply."},
+    )
+    acknowledges_not_emergency = forms.BooleanField(
+        label="I understand this form is not for emergencies",
+        error_messages={
+            "required": "Please confirm that you understand this form is not for emergencies."
+        },
+    )
+    submission_key = forms.UUIDField(widget=forms.HiddenInput)
+
+    required_messages = {
+        "journey": "Please choose what you would like help with.",
+        "name": "Please tell us your name.",
+        "session_format": "Please choose how you would like to meet.",
+        "region": "Please choose where you live.",
+        "payment": "Please choose how you would like to pay.",
+        "in_crisis": "Please answer whether you are in immediate danger.",
+        "contact_methods": CONTACT_METHODS_REQUIRED,
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        services = set(settings.PRACTICE_SERVICES)
+        offered = [Journey.INDIVIDUAL, Journey.COUPLES]
+        offered += [j for j in (Journey.INTENSIVE, Journey.CONSULT) if j.value in services]
+        consult_label = Journey.CONSULT.label
+        if "discernment" in services:
+            consult_label += " (this can include discernment counseling, when one of you is unsure about the relationship)"  # noqa: E501
+        labels = {Journey.CONSULT: consult_label}
+        self.fields["journey"].choices = [(j.value, labels.get(j, j.label)) for j in offered]
+        self.fields["region"].choices = [("", "Choose one")] + [
+            (region, region) for region in settings.PRACTICE_REGIONS
+        ]
+        self.fields["contact_methods"].required = True
+        for name, message in self.required_messages.items():
+            self.fields[name].error_messages["required"] = message
+        if not self.is_bound:
+            self.initial.setdefault("submission_key", uuid.uuid4())
+
+    @classmethod
+    def initial_from_query(cls, query) -> dict:
+        """`?journey=couples&readiness=not_asked` preselects those answers."""
+        initial = {}
+        if query.get("journey") in Journey.values:
+            initial["journey"] = query["journey"]
+        if query.get("readiness") in Readiness.values:
+            initial["partner_readiness"] = query["readiness"]
+        return initial
+
+    def clean_name(self):
+        return clean_line(self.cleaned_data["name"], what="name")
+
+    def clean_email(self):
+        return clean_email_address(self.cleaned_data["email"])
+
+    def clean_phone(self):
+        return clean_phone_number(self.cleaned_data["phone"])
+
+    def clean_partner_first_name(self):
+        return clean_line(self.cleaned_data["partner_first_name"], what="partner's name")
+
+    def clean_availability_notes(self):
+        return clean_free_text(self.cleaned_data["availability_notes"])
+
+    def clean_concerns(self):
+        return clean_free_text(self.cleaned_data["concerns"])
+
+    def clean(self):
+        data = super().clean()
+        _check_contact_methods(self, data, methods_field="contact_methods")
+        journey = data.get("journey")
+        if journey in COUPLES_JOURNEYS:
+            self._clean_couples(data)
+        elif journey:
+            # The couples section rendered too (no JavaScript); its answers do not
+            # apply to this journey and are not kept, nor can they be wrong.
+            for name in COUPLES_FIELDS:
+                self.errors.pop(name, None)
+            data.update(
+                partner_first_name="",
+                partner_readiness="",
+                wants_now=[],
+                partner_safety="",
+                wants_link_emailed=False,
+                agrees_confidentiality=False,
+            )
+        return data
+
+    def _clean_couples(self, data: dict) -> None:
+        readiness = data.get("partner_readiness")
+        if not readiness:
+            _require(self, "partner_readiness", "Please tell us where your partner is with this.")
+        elif readiness == Readiness.AGREED:
+            data["wants_now"] = []
+        elif not data.get("wants_now"):
+            _require(
+                self,
+                "wants_now",
+                "Please choose individual sessions now, a couples consultation on hold, or both.",
+            )
+        if not data.get("partner_safety"):
+            _require(
+                self,
+                "partner_safety",
+                "Please answer this question. \u201cI\u2019d prefer not to say\u201d is fine.",
+            )
+        if not data.get("agrees_confidentiality"):
+            _require(
+                self,
+                "agrees_confidentiality",
+                "Please read how privacy works between partners and tick to agree.",
+            )
+        if data.get("partner_safety") in (SafetyAnswer.YES, SafetyAnswer.PREFER_NOT):
+            # No partner link is made, so there is nothing to email.
+            data["wants_link_emailed"] = False
+        elif data.get("wants_link_emailed") and (
+            ContactMethod.EMAIL not in (data.get("contact_methods") or [])
+        ):
+            self.add_error(
+                "wants_link_emailed",
+                ValidationError(
+                    "We can only email the link if you give your email and tick that email "
+                    "is safe. You can also copy the link on the next page.",
+                    code="email_not_safe",
+                ),
+            )
+
+    def request_fields(self) -> dict:
+        """The cleaned answers as request_create's keyword arguments."""
+        data = self.cleaned_data
+        methods = set(data["contact_methods"])
+        return {
+            "submission_key": data["submission_key"],
+            "journey": data["journey"],
+            "name": data["name"],
+            "email": data["email"],
+            "phone": data["phone"],
+            "is_email_ok": ContactMethod.EMAIL in methods,
+            "is_phone_ok": ContactMethod.PHONE in methods,
+            "is_text_ok": ContactMethod.TEXT in methods,
+            "is_voicemail_ok": data["is_voicemail_ok"],
+            "is_discreet_sender": data["is_discreet_sender"],
+            "session_format": data["session_format"],
+            "region": data["region"],
+            "availability": data["availability"],
+            "availability_notes": data["availability_notes"],
+            "payment": data["payment"],
+            "concerns": data["concerns"],
+            "referral_source": data["referral_source"],
+            "partner_first_name": data["partner_first_name"],
+            "partner_readiness": data["partner_readiness"],
+            "wants_individual_now": NextStep.INDIVIDUAL_NOW in data["wants_now"],
+            "wants_couples_hold": NextStep.COUPLES_HOLD in data["wants_now"],
+            "wants_link_emailed": data["wants_link_emailed"],
+            "partner_safety": data["partner_safety"],
+            "in_crisis": data["in_crisis"],
+            "agrees_confidentiality": data["agrees_confidentiality"],
+        }
+
+
+class PartnerResponseForm(SpamFieldsMixin):
+    """The partner's own answers. Which fields apply depends on `answer`."""
+
+    answer = radios(label="What would you like to do?", choices=PartnerAnswer.choices)
+    name = text(
+        label="Your name",
+        max_length=120,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = text(
+        label="Email address (optional)",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+    phone = text(
+        label="Phone number (optional)",
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+    )
+    contact_methods = checkboxes(
+        label="How is it safe for us to contact you?",
+        choices=ContactMethod.CHOICES,
+        help_text="Choose every way that is safe. We will only use these.",
+    )
+    is_voicemail_ok = forms.BooleanField(label="We may leave a voicemail", required=False)
+    is_discreet_sender = forms.BooleanField(
+        label="Please use a discreet sender name on emails and texts", required=False
+    )
+    availability = checkboxes(label="When could you usually come? (optional)", choices=Availability)
+    availability_notes = long_text(
+        label="Anything else about timing? (optional)",
+        max_length=1000,
+        help_text="Up to 1,000 characters.",
+    )
+    partner_safety = radios(
+        label="Has your partner ever hurt, threatened or frightened you?",
+        choices=SafetyAnswer.choices,
+        required=False,
+        help_text="We ask everyone this, privately. Your partner will never see your answer.",
+    )
+    in_crisis = radios(
+        label="Are you in immediate danger, or having thoughts of harming yourself?",
+        choices=CrisisAnswer.choices,
+        required=False,
+        help_text="If you answer yes, we will show you where to get help straight away.",
+    )
+    consent = forms.BooleanField(
+        label="You may contact me in the ways I chose above", required=False
+    )
+    message = long_text(
+        label="Anything you would like to say or ask? (optional)",
+        max_length=2000,
+        help_text="Only our clinicians read this. Up to 2,000 characters.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["answer"].error_messages["required"] = "Please choose one of the three answers."
+
+    def clean_name(self):
+        return clean_line(self.cleaned_data["name"], what="name")
+
+    def clean_email(self):
+        return clean_email_address(self.cleaned_data["email"])
+
+    def clean_phone(self):
+        return clean_phone_number(self.cleaned_data["phone"])
+
+    def clean_availability_notes(self):
+        return clean_free_text(self.cleaned_data["availability_notes"])
+
+    def clean_message(self):
+        return clean_free_text(self.cleaned_data["message"])
+
+    def clean(self):
+        data = super().clean()
+        answer = data.get("answer")
+        if answer in (PartnerAnswer.JOIN, PartnerAnswer.QUESTIONS):
+            if not data.get("name") and "name" not in self.errors:
+                _require(self, "name", "Please tell us your name.")
+            _check_contact_methods(self, data, methods_field="contact_methods")
+        if answer == PartnerAnswer.JOIN:
+            if not data.get("partner_safety"):
+                _require(
+                    self,
+                    "partner_safety",
+                    "Please answer this question. \u201cI\u2019d prefer not to say\u201d is fine.",
+                )
+            if not data.get("in_crisis"):
+                _require(self, "in_crisis", "Please answer whether you are in immediate danger.")
+            if not data.get("consent"):
+                _require(self, "consent", "Please agree that we may contact you, so we can reply.")
+        # Keep only what the chosen answer asks for.
+        keep = {
+            PartnerAnswer.JOIN: {
+                "name", "email", "phone", "contact_methods", "is_voicemail_ok",
+                "is_discreet_sender", "availability", "availability_notes",
+                "partner_safety", "in_crisis", "consent", "message",
+            },
+            PartnerAnswer.QUESTIONS: {
+                "name", "email", "phone", "contact_methods", "is_voicemail_ok",
+                "is_discreet_sender", "message",
+            },
+            PartnerAnswer.NOT_NOW: {"message"},
+        }.get(answer, set())  # fmt: skip
+        for name in self.base_fields:
+            if name not in keep and name not in ("answer", "website", "started"):
+                self.errors.pop(name, None)
+                data[name] = _empty_value(self.fields[name])
+        return data
+
+    def response_fields(self) -> dict:
+        """The cleaned answers as partner_response_record's keyword arguments."""
+        data = self.cleaned_data
+        methods = dict(ContactMethod.CHOICES)
+        preferences = [methods[m] for m in data["contact_methods"]]
+        if data["is_voicemail_ok"]:
+            preferences.append("voicemail is fine")
+        if data["is_discreet_sender"]:
+            preferences.append("discreet sender name")
+        availability = [Availability(a).label for a in data["availability"]]
+        if data["availability_notes"]:
+            availability.append(data["availability_notes"])
+        return {
+            "answer": data["answer"],
+            "name": data["name"],
+            "email": data["email"],
+            "phone": data["phone"],
+            "contact_preferences": "; ".join(preferences),
+            "availability": "; ".join(availability),
+            "message": data["message"],
+            "partner_safety": data["partner_safety"],
+            "in_crisis": data["in_crisis"],
+            "consented": data["consent"],
+        }

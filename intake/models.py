@@ -1,0 +1,316 @@
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from intake.choices import (
+    Journey,
+    PartnerAnswer,
+    Payment,
+    Readiness,
+    ReferralSource,
+    SessionFormat,
+)
+from intake.crypto import EncryptedTextField
+
+# No 0/O, 1/I/L: a reference is read aloud on the phone.
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+REFERENCE_LENGTH = 6
+
+
+def new_reference() -> str:
+    return "R-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+
+
+def hash_token(token: str) -> str:
+    """The stored form of a partner token; tokens are random, so SHA-256 suffices."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class IntakeRequestQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(status=IntakeRequest.Status.CLOSED)
+
+    def purgeable(self, *, now=None):
+        """Closed requests past the retention period."""
+        now = now or timezone.now()
+        cutoff = now - timezone.timedelta(days=settings.INTAKE_RETENTION_DAYS)
+        return self.filter(status=IntakeRequest.Status.CLOSED, closed_at__lt=cutoff)
+
+
+class IntakeRequest(models.Model):
+    """One person's request for sessions."""
+
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        IN_REVIEW = "in_review", "In review"
+        CONTACTED = "contacted", "Contacted"
+        CONSULTATION_BOOKED = "consultation_booked", "Consultation booked"
+        BECAME_CLIENT = "became_client", "Became a client"
+        REFERRED = "referred", "Referred elsewhere"
+        CLOSED = "closed", "Closed"
+
+    reference = models.CharField(max_length=12, unique=True, editable=False)
+    # Set by the form when it is shown: posting the same form twice finds this.
+    submission_key = models.UUIDField(unique=True, editable=False)
+    created_at = models.DateTimeField("received", default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    journey = models.CharField(max_length=12, choices=Journey)
+    status = models.CharField(max_length=20, choices=Status, default=Status.NEW)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_requests",
+        verbose_name="assigned clinician",
+    )
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    # Flags staff triage by; the answers behind them are encrypted below.
+    is_urgent = models.BooleanField("urgent", default=False)
+    is_safety_flagged = models.BooleanField(
+        "safety follow-up",
+        default=False,
+        help_text="A partner may not be safe: no couples scheduling, never contact the partner.",
+    )
+
+    # Contact details and how it is safe to use them. Name, email and phone stay
+    # searchable for staff; everything told in confidence is encrypted.
+    name = models.CharField(max_length=120)
+    email = models.EmailField(max_length=254, blank=True)
+    phone = models.CharField(max_length=32, blank=True)
+    is_email_ok = models.BooleanField("email is safe", default=False)
+    is_phone_ok = models.BooleanField("phone calls are safe", default=False)
+    is_text_ok = models.BooleanField("text messages are safe", default=False)
+    is_voicemail_ok = models.BooleanField("voicemail may be left", default=False)
+    is_discreet_sender = models.BooleanField("use a discreet sender name", default=False)
+
+    session_format = models.CharField(max_length=12, choices=SessionFormat)
+    region = models.CharField(max_length=80)
+    availability = models.JSONField(default=list, blank=True)
+    availability_notes = EncryptedTextField(blank=True)
+    payment = models.CharField(max_length=20, choices=Payment)
+    concerns = EncryptedTextField("what they would like help with", blank=True)
+    referral_source = models.CharField(
+        "how they heard of us", max_length=20, choices=ReferralSource, blank=True
+    )
+
+    # Couples journeys.
+    partner_first_name = EncryptedTextField(blank=True)
+    partner_readiness = models.CharField(max_length=12, choices=Readiness, blank=True)
+    wants_individual_now = models.BooleanField("start individual sessions now", default=False)
+    wants_couples_hold = models.BooleanField(
+        "hold a couples consultation until the partner is ready", default=False
+    )
+    wants_link_emailed = models.BooleanField("email me the partner link", default=False)
+
+    # Private answers (values of SafetyAnswer and CrisisAnswer), encrypted.
+    partner_safety = EncryptedTextField(blank=True)
+    in_crisis = EncryptedTextField()
+
+    consented_at = models.DateTimeField("consented to be contacted")
+    acknowledged_not_emergency_at = models.DateTimeField()
+    agreed_confidentiality_at = models.DateTimeField(
+        "agreed to the couples confidentiality policy", null=True, blank=True
+    )
+
+    objects = IntakeRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "request"
+        indexes = [
+            models.Index(fields=["status", "-created_at"], name="request_status_created"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(journey__in=["couples", "intensive"])
+                | Q(agreed_confidentiality_at__isnull=False),
+                name="request_couples_agreed_confidentiality",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="closed") | Q(closed_at__isnull=False),
+                name="request_closed_has_closed_at",
+            ),
+        ]
+        permissions = [("export_intakerequest", "Can export requests as CSV")]
+
+    def __str__(self):
+        return self.reference
+
+    def get_absolute_url(self):
+        return reverse("admin:intake_intakerequest_change", args=[self.pk])
+
+    @property
+    def is_couples(self) -> bool:
+        return self.journey in (Journey.COUPLES, Journey.INTENSIVE)
+
+    @property
+    def partner_answered(self) -> bool:
+        invitation = getattr(self, "invitation", None)
+        return bool(invitation and invitation.used_at)
+
+
+class PartnerInvitationQuerySet(models.QuerySet):
+    def usable(self, *, now=None):
+        return self.filter(
+            used_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=now or timezone.now(),
+        )
+
+
+class PartnerInvitation(models.Model):
+    """The private link a requester passes to their partner. Only its hash is kept."""
+
+    request = models.OneToOneField(
+        IntakeRequest, on_delete=models.CASCADE, related_name="invitation"
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+
+    objects = PartnerInvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "partner invitation"
+
+    def __str__(self):
+        return f"Partner link for {self.request.reference}"
+
+    @property
+    def state(self) -> str:
+        if self.revoked_at:
+            return "revoked"
+        if self.used_at:
+            return "answered"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "active"
+
+
+class PartnerResponse(models.Model):
+    """The partner's own answers. Never shown to the requester."""
+
+    invitation = models.OneToOneField(
+        PartnerInvitation, on_delete=models.CASCADE, related_name="response"
+    )
+    request = models.ForeignKey(
+        IntakeRequest, on_delete=models.CASCADE, related_name="partner_responses"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    answer = models.CharField(max_length=12, choices=PartnerAnswer)
+    name = EncryptedTextField(blank=True)
+    email = EncryptedTextField(blank=True)
+    phone = EncryptedTextField(blank=True)
+    contact_preferences = EncryptedTextField(blank=True)
+    availability = EncryptedTextField(blank=True)
+    message = EncryptedTextField(blank=True)
+    partner_safety = EncryptedTextField(blank=True)
+    in_crisis = EncryptedTextField(blank=True)
+    consented_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "partner response"
+
+    def __str__(self):
+        return f"Partner response to {self.request.reference}"
+
+
+class Note(models.Model):
+    """An internal note by staff on a request."""
+
+    request = models.ForeignKey(IntakeRequest, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    body = EncryptedTextField()
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return f"Note on {self.request.reference}"
+
+
+class AccessRecord(models.Model):
+    """The audit trail: who opened or exported what, and staff sign-ins."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", "Opened a request"
+        CHANGE = "change", "Changed a request"
+        EXPORT = "export", "Exported requests"
+        REVOKE = "revoke", "Revoked a partner link"
+        LOGIN = "login", "Signed in"
+        LOGIN_FAILED = "login_failed", "Failed sign-in"
+        LOGOUT = "logout", "Signed out"
+
+    created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # Kept as text so the record survives the account and the request.
+    username = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=16, choices=Action)
+    reference = models.CharField(max_length=12, blank=True, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "access record"
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.reference}"
+
+
+class Notification(models.Model):
+    """An email to send, recorded with the change that causes it (an outbox).
+
+    It is sent after the commit; a failure leaves it unsent for the retry.
+    """
+
+    class Kind(models.TextChoices):
+        NEW_REQUEST = "new_request", "New request (to the practice)"
+        PARTNER_ANSWER = "partner_answer", "Partner answered (to the practice)"
+        RECEIPT = "receipt", "Receipt (to the requester)"
+        PARTNER_LINK = "partner_link", "Partner link (to the requester)"
+
+    request = models.ForeignKey(
+        IntakeRequest, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=16, choices=Kind)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=200, blank=True)
+    # Only the partner-link email needs a secret (the token); it is wiped once sent.
+    secret = EncryptedTextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=Q(sent_at__isnull=True),
+                name="notification_unsent",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} for {self.request.reference}"

@@ -1,0 +1,207 @@
+import logging
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import InterfaceError, OperationalError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_safe
+
+from articles.models import Article
+from intake import spam
+from intake.choices import COUPLES_JOURNEYS, CrisisAnswer, Journey, SafetyAnswer
+from intake.forms import IntakeRequestForm, PartnerResponseForm
+from intake.models import new_reference
+from intake.services import (
+    InvitationNotUsable,
+    invitation_find,
+    partner_response_record,
+    request_create,
+)
+
+logger = logging.getLogger(__name__)
+
+DONE_SESSION_KEY = "intake_done"
+PARTNER_DONE_SESSION_KEY = "intake_partner_done"
+SAFETY_CONCERNS = (SafetyAnswer.YES, SafetyAnswer.PREFER_NOT)
+OUTAGE_MESSAGE = (
+    "Sorry, we could not save your request just now because of a problem on our side. "
+    "Everything you typed is still here: please press the button again in a minute."
+)
+STALE_FORM_MESSAGE = (
+    "Sorry, we could not send that just yet. Please check your answers and press the button again."
+)
+
+
+def for_partners_articles():
+    return Article.objects.published().in_topic("for-partners").distinct()[:4]
+
+
+def too_many_requests(request):
+    response = render(request, "429.html", status=429)
+    response["Retry-After"] = "3600"
+    return response
+
+
+def spam_check(request, form_class, form):
+    """None for a post that may go on; otherwise "drop" (quietly, as if it
+    worked) or a form to show again (its signed start time was missing or
+    forged, as on a page kept open across a key change)."""
+    if spam.is_honeypot_filled(request.POST):
+        logger.info("intake: dropped a post (honeypot)")
+        return "drop"
+    age = spam.form_age(request.POST.get(spam.STARTED_FIELD))
+    if age is None:
+        data = request.POST.copy()
+        data[spam.STARTED_FIELD] = spam.started_token()
+        form = form_class(data)
+        form.is_valid()
+        form.add_error(None, ValidationError(STALE_FORM_MESSAGE, code="stale_form"))
+        return form
+    if spam.is_too_fast(age):
+        logger.info("intake: dropped a post (sent too fast)")
+        return "drop"
+    return None
+
+
+@sensitive_post_parameters()
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def request_form(request):
+    if request.method != "POST":
+        form = IntakeRequestForm(initial=IntakeRequestForm.initial_from_query(request.GET))
+        return render(request, "intake/request_form.html", {"form": form, "nav": "request"})
+
+    form = IntakeRequestForm(request.POST)
+    outcome = spam_check(request, IntakeRequestForm, form)
+    if outcome == "drop":
+        if spam.rate_limit_exceeded(request, scope="request"):
+            return too_many_requests(request)
+        journey = request.POST.get("journey")
+        request.session[DONE_SESSION_KEY] = {
+            "reference": new_reference(),
+            "journey": journey if journey in Journey.values else Journey.INDIVIDUAL,
+        }
+        return redirect("intake:done")
+    if outcome is not None:
+        form = outcome
+    elif form.is_valid():
+        if spam.rate_limit_exceeded(request, scope="request"):
+            return too_many_requests(request)
+        try:
+            created = request_create(**form.request_fields())
+        except (OperationalError, InterfaceError):
+            # Nothing was stored (request_create is one transaction): show the
+            # form again with everything typed, and ask for another try.
+            logger.warning("intake: database unavailable, request not stored")
+            form.add_error(None, ValidationError(OUTAGE_MESSAGE, code="unavailable"))
+            response = render(
+                request,
+                "intake/request_form.html",
+                {"form": form, "nav": "request", "error_links": form.error_links()},
+                status=503,
+            )
+            response["Retry-After"] = "30"
+            return response
+        previous = request.session.get(DONE_SESSION_KEY) or {}
+        if not created.is_new and previous.get("reference") == created.request.reference:
+            # The same form again: show the first confirmation, link and all.
+            return redirect("intake:done")
+        intake_request = created.request
+        request.session[DONE_SESSION_KEY] = {
+            "reference": intake_request.reference,
+            "journey": intake_request.journey,
+            "in_crisis": form.cleaned_data["in_crisis"] == CrisisAnswer.YES,
+            "safety_concern": intake_request.journey in COUPLES_JOURNEYS
+            and form.cleaned_data["partner_safety"] in SAFETY_CONCERNS,
+            "token": created.token,
+            "expires_at": created.invitation.expires_at.isoformat() if created.invitation else None,
+            "link_emailed": bool(created.token) and intake_request.wants_link_emailed,
+            "is_repeat": not created.is_new,
+        }
+        return redirect("intake:done")
+    return render(
+        request,
+        "intake/request_form.html",
+        {"form": form, "nav": "request", "error_links": form.error_links()},
+    )
+
+
+@never_cache
+@require_safe
+def request_done(request):
+    done = request.session.get(DONE_SESSION_KEY)
+    if not done:
+        return redirect("intake:request")
+    context = {
+        "done": done,
+        "journey_label": Journey(done["journey"]).label,
+        "is_couples": done["journey"] in COUPLES_JOURNEYS,
+        "nav": "request",
+    }
+    if done.get("token"):
+        context["partner_url"] = request.build_absolute_uri(
+            reverse("intake:partner", kwargs={"token": done["token"]})
+        )
+        context["expires_at"] = datetime.fromisoformat(done["expires_at"])
+        context["articles"] = for_partners_articles()
+    return render(request, "intake/request_done.html", context)
+
+
+@sensitive_post_parameters()
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def partner(request, token):
+    invitation = invitation_find(token=token)
+    if invitation is None:
+        raise Http404
+    if request.method != "POST":
+        form = PartnerResponseForm()
+    else:
+        form = PartnerResponseForm(request.POST)
+        outcome = spam_check(request, PartnerResponseForm, form)
+        if outcome == "drop":
+            if spam.rate_limit_exceeded(request, scope="partner"):
+                return too_many_requests(request)
+            request.session[PARTNER_DONE_SESSION_KEY] = {}
+            return redirect("intake:partner-done")
+        if outcome is not None:
+            form = outcome
+        elif form.is_valid():
+            if spam.rate_limit_exceeded(request, scope="partner"):
+                return too_many_requests(request)
+            try:
+                partner_response_record(invitation=invitation, **form.response_fields())
+            except InvitationNotUsable as exc:
+                raise Http404 from exc
+            request.session[PARTNER_DONE_SESSION_KEY] = {
+                "answer": form.cleaned_data["answer"],
+                "in_crisis": form.cleaned_data["in_crisis"] == CrisisAnswer.YES,
+                "safety_concern": form.cleaned_data["partner_safety"] in SAFETY_CONCERNS,
+            }
+            return redirect("intake:partner-done")
+    response = render(
+        request,
+        "intake/partner.html",
+        {
+            "form": form,
+            "error_links": form.error_links() if form.is_bound else [],
+            "articles": for_partners_articles(),
+        },
+    )
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@never_cache
+@require_safe
+def partner_done(request):
+    done = request.session.get(PARTNER_DONE_SESSION_KEY)
+    if done is None:
+        return redirect("home")
+    response = render(request, "intake/partner_done.html", {"done": done})
+    response["Referrer-Policy"] = "no-referrer"
+    return response

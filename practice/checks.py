@@ -1,0 +1,139 @@
+"""Deployment checks for what Django's own `check --deploy` does not cover.
+
+They run with `manage.py check --deploy`; CI fails on any warning.
+"""
+
+from django.conf import settings
+from django.core.checks import Tags, Warning, register
+
+UNSAFE_CSP_SOURCES = ("'unsafe-inline'", "'unsafe-eval'", "'unsafe-hashes'")
+MAX_STAFF_IDLE_SECONDS = 30 * 60
+
+
+@register(Tags.security, deploy=True)
+def check_csp(app_configs, **kwargs):
+    policy = getattr(settings, "SECURE_CSP", None) or {}
+    errors = []
+    if not policy:
+        errors.append(
+            Warning(
+                "SECURE_CSP is empty: pages are sent without a Content-Security-Policy.",
+                id="practice.W001",
+            )
+        )
+    for directive, sources in policy.items():
+        for source in sources:
+            if str(source) in UNSAFE_CSP_SOURCES:
+                errors.append(
+                    Warning(
+                        f"SECURE_CSP allows {source} in {directive}.",
+                        hint="Move inline scripts and styles into static files.",
+                        id="practice.W002",
+                    )
+                )
+    return errors
+
+
+@register(Tags.security, deploy=True)
+def check_password_validation(app_configs, **kwargs):
+    validators = {v["NAME"].rsplit(".", 1)[-1]: v for v in settings.AUTH_PASSWORD_VALIDATORS}
+    min_length = (
+        validators.get("MinimumLengthValidator", {}).get("OPTIONS", {}).get("min_length", 8)
+        if "MinimumLengthValidator" in validators
+        else 0
+    )
+    errors = []
+    if min_length < 12:
+        errors.append(
+            Warning(
+                "Staff passwords may be shorter than 12 characters.",
+                hint="Set MinimumLengthValidator's min_length to 12 or more.",
+                id="practice.W003",
+            )
+        )
+    if "CommonPasswordValidator" not in validators:
+        errors.append(
+            Warning(
+                "Common passwords are not refused.",
+                hint="Add CommonPasswordValidator.",
+                id="practice.W004",
+            )
+        )
+    return errors
+
+
+@register(Tags.security, deploy=True)
+def check_sessions(app_configs, **kwargs):
+    if (
+        settings.SESSION_COOKIE_AGE > MAX_STAFF_IDLE_SECONDS
+        or not settings.SESSION_SAVE_EVERY_REQUEST
+    ):
+        return [
+            Warning(
+                "Staff sessions may stay open for more than 30 minutes of inactivity.",
+                hint="SESSION_COOKIE_AGE <= 1800 with SESSION_SAVE_EVERY_REQUEST = True.",
+                id="practice.W005",
+            )
+        ]
+    return []
+
+
+@register(Tags.database, deploy=True)
+def check_persistent_connections(app_configs, **kwargs):
+    errors = []
+    for alias, database in settings.DATABASES.items():
+        if database.get("CONN_MAX_AGE") and not database.get("CONN_HEALTH_CHECKS"):
+            errors.append(
+                Warning(
+                    f"Database {alias!r} keeps connections open without health checks: "
+                    "after a database restart each worker fails a request.",
+                    hint="Set CONN_HEALTH_CHECKS = True.",
+                    id="practice.W006",
+                )
+            )
+    return errors
+
+
+@register(deploy=True)
+def check_email_timeout(app_configs, **kwargs):
+    errors = []
+    for alias, mailer in getattr(settings, "MAILERS", {}).items():
+        is_smtp = mailer.get("BACKEND", "").endswith("smtp.EmailBackend")
+        if is_smtp and not mailer.get("OPTIONS", {}).get("timeout"):
+            errors.append(
+                Warning(
+                    f"Mailer {alias!r} has no timeout: a hanging mail server could hold "
+                    "a worker forever.",
+                    hint="Set EMAIL_TIMEOUT (seconds).",
+                    id="practice.W007",
+                )
+            )
+    return errors
+
+
+@register(Tags.caches, deploy=True)
+def check_shared_cache(app_configs, **kwargs):
+    backend = settings.CACHES["default"]["BACKEND"]
+    if backend.endswith(("LocMemCache", "DummyCache")):
+        return [
+            Warning(
+                "The default cache is per process: request rate limits and the page "
+                "cache do not hold across gunicorn workers.",
+                hint="Set CACHE_URL to a shared cache, e.g. redis://host:6379/0.",
+                id="practice.W008",
+            )
+        ]
+    return []
+
+
+@register(Tags.security)
+def check_encryption_key(app_configs, **kwargs):
+    if getattr(settings, "FIELD_ENCRYPTION_DEVELOPMENT_KEY", False):
+        return [
+            Warning(
+                "Sensitive answers are encrypted with the public development key.",
+                hint="Fine for `make run` with demo data; set FIELD_ENCRYPTION_KEYS for real data.",
+                id="practice.W009",
+            )
+        ]
+    return []

@@ -1,0 +1,20 @@
+"""gunicorn settings; each can be overridden by the GUNICORN_* variables below."""
+
+import os
+
+wsgi_app = "practice.wsgi:application"
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 20
+# Recycle workers now and then so that a slow leak can never grow without bound.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
+max_requests_jitter = 500
+# The proxy in front terminates TLS and sets X-Forwarded-Proto.
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Two servers on one machine must not fight over ~/.gunicorn/.
+control_socket_disable = True
+# Django logs each request itself (practice/log.py), without query strings and
+# with partner tokens removed; gunicorn's access log would print both.
+accesslog = None
+errorlog = "-"

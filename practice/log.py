@@ -1,0 +1,78 @@
+"""Structured logging: one line per event, each tagged with the request's id.
+
+Lines are `key=value` pairs so that a log system can index them. Nothing here
+logs bodies, query strings or headers; paths that carry a partner token are
+shortened before they are logged.
+"""
+
+import contextvars
+import logging
+import re
+import time
+import traceback
+import uuid
+
+request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
+
+_PARTNER_TOKEN = re.compile(r"(/partner/)[^/]+")
+_VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
+
+
+def redact_path(path: str) -> str:
+    return _PARTNER_TOKEN.sub(r"\1[token]", path)
+
+
+class RequestIdFilter(logging.Filter):
+    def filter(self, record):
+        record.request_id = request_id_var.get()
+        return True
+
+
+class KeyValueFormatter(logging.Formatter):
+    """time=… level=… logger=… request_id=… msg="…" (quotes escaped)."""
+
+    def format(self, record):
+        message = record.getMessage().replace("\\", "\\\\").replace('"', '\\"')
+        message = message.replace("\n", "\\n").replace("\r", "\\r")
+        line = (
+            f"time={self.formatTime(record, '%Y-%m-%dT%H:%M:%S')} level={record.levelname} "
+            f"logger={record.name} request_id={getattr(record, 'request_id', '-')} "
+            f'msg="{message}"'
+        )
+        if record.exc_info and record.exc_info[0]:
+            # The exception's type and where it was raised, never its message:
+            # a database error's message can quote the values it was given.
+            frames = traceback.extract_tb(record.exc_info[2])[-5:]
+            where = " < ".join(
+                f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno}" for f in reversed(frames)
+            )
+            line += f' exc={record.exc_info[0].__name__} at="{where}"'
+        return line
+
+
+class RequestLogMiddleware:
+    """Give each request an id (or keep the proxy's X-Request-ID) and log it once."""
+
+    logger = logging.getLogger("practice.request")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get("X-Request-ID", "")
+        request.id = incoming if _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        token = request_id_var.set(request.id)
+        started = time.perf_counter()
+        try:
+            response = self.get_response(request)
+            response["X-Request-ID"] = request.id
+            self.logger.info(
+                "method=%s path=%s status=%s ms=%.1f",
+                request.method,
+                redact_path(request.path),
+                response.status_code,
+                (time.perf_counter() - started) * 1000,
+            )
+            return response
+        finally:
+            request_id_var.reset(token)

@@ -1,0 +1,352 @@
+"""
+Settings for the practice's website.
+
+Every value that differs between machines comes from the environment; see
+.env.example for the full list. The defaults are safe for production: debug is
+off, cookies are secure, and the site refuses to start without a secret key.
+`make run` turns debug on for local development.
+"""
+
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+
+# --- Core -------------------------------------------------------------------
+
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+
+if DEBUG:
+    SECRET_KEY = env(
+        "DJANGO_SECRET_KEY", default="insecure-development-key-never-use-in-production"
+    )
+else:
+    SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
+    if len(SECRET_KEY) < 32:
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY must be set (at least 32 characters) when DJANGO_DEBUG is off."
+        )
+
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+
+# The public address of the site, used where no request is at hand (emails, feeds
+# built by the worker). No trailing slash.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+    "django.contrib.humanize",
+    "crispy_forms",
+    "crispy_bootstrap5",
+    "simple_history",
+    "django_tasks_db",
+    "practice",
+    "articles",
+    "intake",
+]
+
+MIDDLEWARE = [
+    "practice.log.RequestLogMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "practice.middleware.StaffSessionLimitMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "practice.middleware.SecurityHeadersMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+]
+
+ROOT_URLCONF = "practice.urls"
+WSGI_APPLICATION = "practice.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
+                "practice.context_processors.practice",
+            ],
+        },
+    },
+]
+
+# --- Database ---------------------------------------------------------------
+
+DATABASES = {
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Persistent connections, checked before reuse so that a restarted database
+    # costs one failed request at most, not a worker full of dead connections.
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
+        "DATABASE_CONNECT_TIMEOUT", default=5
+    )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache ------------------------------------------------------------------
+
+# Production uses a shared cache (redis://…) so that page caching and request
+# rate limits hold across gunicorn workers and machines.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://practice")}
+CACHES["default"].setdefault("KEY_PREFIX", "practice")
+
+# Seconds a rendered public page may be served from the server-side cache, and
+# how long browsers and proxies may reuse it before revalidating.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+PAGE_BROWSER_CACHE_SECONDS = env.int("PAGE_BROWSER_CACHE_SECONDS", default=300)
+
+# --- Email and background tasks ---------------------------------------------
+
+# Django 6.1's MAILERS, filled from django-environ's EMAIL_URL forms:
+# smtp+tls://user:password@host:587, smtp+ssl://…:465, consolemail://, filemail:///path
+_email_timeout = env.int("EMAIL_TIMEOUT", default=10)
+_email = env.email_url_config(env("EMAIL_URL", default="consolemail://"))
+_mail_options = {}
+if _email["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend":
+    _mail_options = {
+        "host": _email["EMAIL_HOST"],
+        "port": _email["EMAIL_PORT"],
+        "username": _email["EMAIL_HOST_USER"],
+        "password": _email["EMAIL_HOST_PASSWORD"],
+        "use_tls": bool(_email.get("EMAIL_USE_TLS"))
+        or _email.get("OPTIONS", {}).get("TLS") in ("True", "true", "1"),
+        "use_ssl": bool(_email.get("EMAIL_USE_SSL"))
+        or _email.get("OPTIONS", {}).get("SSL") in ("True", "true", "1"),
+        # A hanging mail server must not hold a worker.
+        "timeout": _email_timeout,
+    }
+elif _email["EMAIL_BACKEND"] == "django.core.mail.backends.filebased.EmailBackend":
+    # The URL's path is absolute: filemail:///var/mail/practice
+    _mail_options = {"file_path": "/" + _email["EMAIL_FILE_PATH"].lstrip("/")}
+MAILERS = {"default": {"BACKEND": _email["EMAIL_BACKEND"], "OPTIONS": _mail_options}}
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Harbor & Hearth <no-reply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+PRACTICE_NOTIFY_EMAIL = env.list("PRACTICE_NOTIFY_EMAIL", default=["office@localhost"])
+
+# The immediate backend runs each task in the request that queued it (after the
+# commit); production uses the database backend and `manage.py db_worker`.
+TASKS = {
+    "default": {
+        "BACKEND": env("TASKS_BACKEND", default="django.tasks.backends.immediate.ImmediateBackend"),
+    }
+}
+
+# --- The practice (shown on every page; change per deployment) ---------------
+
+PRACTICE_NAME = env("PRACTICE_NAME", default="Harbor & Hearth Counseling")
+PRACTICE_TAGLINE = env(
+    "PRACTICE_TAGLINE",
+    default="Emotionally Focused Therapy for couples and individuals",
+)
+PRACTICE_PHONE = env("PRACTICE_PHONE", default="(555) 010-2040")
+PRACTICE_EMAIL = env("PRACTICE_EMAIL", default="hello@harborandhearth.example")
+PRACTICE_ADDRESS = env(
+    "PRACTICE_ADDRESS", default="200 Example Street, Suite 3, Portland, OR 97205"
+)
+# Where the practice's clinicians are licensed to see clients.
+PRACTICE_REGIONS = env.list("PRACTICE_REGIONS", default=["Oregon", "Washington"])
+# Services offered beside individual and couples sessions (intake shows these).
+PRACTICE_SERVICES = env.list("PRACTICE_SERVICES", default=["intensive", "consult", "discernment"])
+# When the practice answers new requests, in plain words for the confirmation page.
+PRACTICE_RESPONSE_TIME = env("PRACTICE_RESPONSE_TIME", default="within two business days")
+# The sender name on emails to people who asked for discretion: it says nothing
+# about therapy to someone glancing at their inbox.
+PRACTICE_DISCREET_SENDER_NAME = env("PRACTICE_DISCREET_SENDER_NAME", default="HH Office")
+
+# Crisis and domestic-violence resources. The site never provides crisis care; it
+# points to those who do. US defaults.
+EMERGENCY_NUMBER = env("EMERGENCY_NUMBER", default="911")
+CRISIS_LINE_NAME = env("CRISIS_LINE_NAME", default="988 Suicide & Crisis Lifeline")
+CRISIS_LINE_NUMBER = env("CRISIS_LINE_NUMBER", default="988")
+CRISIS_LINE_TEXT = env("CRISIS_LINE_TEXT", default="Call or text 988, any time")
+DV_HOTLINE_NAME = env("DV_HOTLINE_NAME", default="National Domestic Violence Hotline")
+DV_HOTLINE_NUMBER = env("DV_HOTLINE_NUMBER", default="1-800-799-7233")
+DV_HOTLINE_TEXT = env("DV_HOTLINE_TEXT", default="Text START to 88788")
+
+# --- Intake -----------------------------------------------------------------
+
+INTAKE_MIN_SECONDS = env.float("INTAKE_MIN_SECONDS", default=3)
+INTAKE_RATE_LIMIT = env("INTAKE_RATE_LIMIT", default="10/h")
+INTAKE_INVITATION_DAYS = env.int("INTAKE_INVITATION_DAYS", default=60)
+INTAKE_RETENTION_DAYS = env.int("INTAKE_RETENTION_DAYS", default=365)
+# How many proxies (load balancer, …) in front of gunicorn append to
+# X-Forwarded-For. 0 trusts none and rate-limits by the connecting address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# Comma-separated Fernet keys: the first encrypts, all decrypt (rotation).
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+if not FIELD_ENCRYPTION_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEYS must be set when DJANGO_DEBUG is off "
+            "(see README: 'Requests and privacy')."
+        )
+    # A fixed development key so that `make run` works out of the box; a system
+    # check (practice/checks.py) warns about it on every start.
+    FIELD_ENCRYPTION_KEYS = ["aBgUL06XpIY8JeFrBwIGAaN6c3UtcgCSC9SsRTJ7V7A="]
+FIELD_ENCRYPTION_DEVELOPMENT_KEY = FIELD_ENCRYPTION_KEYS == [
+    "aBgUL06XpIY8JeFrBwIGAaN6c3UtcgCSC9SsRTJ7V7A="
+]
+
+# --- Authentication ---------------------------------------------------------
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+
+ADMIN_URL = env("ADMIN_URL", default="admin/").strip("/") + "/"
+LOGIN_URL = "admin:login"
+
+# --- Security ---------------------------------------------------------------
+
+# TLS ends at the proxy in front of gunicorn, which says so in X-Forwarded-Proto.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=False)
+# Joining the browsers' preload list is a one-way decision for the domain's
+# owner, so it is off until they set DJANGO_HSTS_PRELOAD=1; the check that nags
+# about it is silenced only while it is deliberately off.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Sessions live in the shared cache: a database outage then cannot turn a stored
+# request's confirmation into an error, and no session row is written per post.
+SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+# The __Host- prefix pins a cookie to this host and path / over HTTPS.
+SESSION_COOKIE_NAME = "sessionid" if DEBUG else "__Host-sessionid"
+CSRF_COOKIE_NAME = "csrftoken" if DEBUG else "__Host-csrftoken"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# Staff sessions end after 30 minutes idle (renewed on each request) and when the
+# browser closes.
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# ... and 12 hours after signing in, however active (practice.middleware).
+STAFF_SESSION_MAX_SECONDS = 12 * 60 * 60
+CSRF_FAILURE_VIEW = "practice.views.csrf_failure"
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+
+# Nothing on a page comes from another host; inline scripts and styles are not
+# allowed at all (JSON-LD is data, not script, and is unaffected).
+SECURE_CSP = {
+    "default-src": [CSP.NONE],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "manifest-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "object-src": [CSP.NONE],
+}
+
+DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+
+# --- Internationalisation ---------------------------------------------------
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env("TIME_ZONE", default="America/Los_Angeles")
+USE_I18N = True
+USE_TZ = True
+
+# --- Static and media files -------------------------------------------------
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = "media/"
+MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_MAX_AGE = 60 * 60
+
+CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
+CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+# --- Logging ----------------------------------------------------------------
+
+# One key=value line per event on stderr, tagged with the request id. Request
+# bodies, query strings and partner tokens are never logged, and exceptions
+# are logged by type only (see practice/log.py).
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "practice.log.RequestIdFilter"}},
+    "formatters": {"kv": {"()": "practice.log.KeyValueFormatter"}},
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "formatter": "kv",
+            "filters": ["request_id"],
+        },
+    },
+    "root": {"handlers": ["stderr"], "level": env("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Our request log covers what these say, without the paths they print.
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "WARNING"},
+    },
+}

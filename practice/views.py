@@ -1,0 +1,102 @@
+import logging
+import sys
+
+from django.conf import settings
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from articles.cache import cache_public_page
+from articles.models import Article
+from articles.seo import canonical_url, organization
+from practice.context_processors import practice as practice_context
+
+logger = logging.getLogger(__name__)
+
+
+@require_safe
+@cache_public_page
+def home(request):
+    published = Article.objects.published().for_listing()
+    featured = published.filter(is_featured=True).first()
+    latest = published.exclude(pk=featured.pk) if featured else published
+    return render(
+        request,
+        "pages/home.html",
+        {
+            "featured": featured,
+            "latest": latest[:6],
+            "canonical_url": canonical_url(request, reverse("home")),
+            "structured_data": [organization(request)],
+        },
+    )
+
+
+@never_cache
+@require_safe
+def healthz(request):
+    """200 when the database answers a query, 503 when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        logger.warning("healthz: database unavailable")
+        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
+    return JsonResponse({"status": "ok", "database": "up"})
+
+
+@require_safe
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        f"Disallow: /{settings.ADMIN_URL}",
+        f"Disallow: {reverse('intake:request')}partner/",
+        "",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def _error_page(request, template_name, status, **extra):
+    # Rendered without the request's context processors: an error page must not
+    # depend on the session, the user or the database, any of which may be the
+    # reason it is shown.
+    context = {**practice_context(request), "status": status, **extra}
+    return HttpResponse(render_to_string(template_name, context), status=status)
+
+
+def bad_request(request, exception=None):
+    return _error_page(request, "400.html", 400)
+
+
+def permission_denied(request, exception=None):
+    return _error_page(request, "403.html", 403)
+
+
+def page_not_found(request, exception=None):
+    return _error_page(request, "404.html", 404)
+
+
+def server_error(request):
+    # Django calls this while handling the exception, from whichever layer
+    # raised it (a view, or the session middleware saving its data): a lost
+    # database is an outage to wait out, not a fault in the site.
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        logger.warning("database unavailable")
+        return service_unavailable(request)
+    return _error_page(request, "500.html", 500)
+
+
+def csrf_failure(request, reason=""):
+    return _error_page(request, "403_csrf.html", 403)
+
+
+def service_unavailable(request):
+    response = _error_page(request, "503.html", 503)
+    response["Retry-After"] = "30"
+    return response

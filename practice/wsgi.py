@@ -1,0 +1,9 @@
+"""WSGI entry point for gunicorn: `gunicorn -c practice/gunicorn.conf.py`."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "practice.settings")
+
+application = get_wsgi_application()

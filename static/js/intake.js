@@ -1,0 +1,135 @@
+/*
+ * The request form and the partner page, enhanced. Everything works without
+ * this script: every section shows, and the server ignores answers that do not
+ * apply. With it, sections that do not apply are hidden, the error summary takes
+ * focus, and the partner link can be copied with one press.
+ */
+(function () {
+  "use strict";
+
+  function checkedValue(form, name) {
+    var checked = form.querySelector('input[name="' + name + '"]:checked');
+    return checked ? checked.value : "";
+  }
+
+  // Sections marked data-show-for-<what>="a b" show only while the radio group
+  // <name> has one of those values; data-hide-for-<what>="a" does the opposite
+  // (and hides while nothing is chosen).
+  function toggleSections(form, name, showAttr, hideAttr) {
+    var value = checkedValue(form, name);
+    form.querySelectorAll("[" + showAttr + "]").forEach(function (section) {
+      var values = section.getAttribute(showAttr).split(" ");
+      section.hidden = values.indexOf(value) === -1;
+    });
+    if (hideAttr) {
+      form.querySelectorAll("[" + hideAttr + "]").forEach(function (section) {
+        var values = section.getAttribute(hideAttr).split(" ");
+        section.hidden = value === "" || values.indexOf(value) !== -1;
+      });
+    }
+  }
+
+  function enhanceForm(form, rules) {
+    function update() {
+      rules.forEach(function (rule) {
+        toggleSections(form, rule[0], rule[1], rule[2]);
+      });
+    }
+    form.addEventListener("change", update);
+    update();
+  }
+
+  // A second press while the first is on its way would only be stored once,
+  // but its answer could replace the page that shows the partner link.
+  function sendOnce(form) {
+    var sending = false;
+    form.addEventListener("submit", function (event) {
+      if (sending) {
+        event.preventDefault();
+        return;
+      }
+      sending = true;
+      form.querySelectorAll('button[type="submit"]').forEach(function (button) {
+        button.setAttribute("aria-disabled", "true");
+      });
+    });
+    // Coming back with the Back button shows the page from the cache: allow sending again.
+    window.addEventListener("pageshow", function () {
+      sending = false;
+      form.querySelectorAll('button[type="submit"]').forEach(function (button) {
+        button.removeAttribute("aria-disabled");
+      });
+    });
+  }
+
+  function focusErrorSummary() {
+    var summary = document.querySelector("[data-error-summary]");
+    if (summary) {
+      summary.focus();
+    }
+  }
+
+  function enhanceCopyButtons() {
+    document.querySelectorAll("[data-copy-target]").forEach(function (button) {
+      var input = document.getElementById(button.getAttribute("data-copy-target"));
+      var status = document.querySelector("[data-copy-status]");
+      if (!input) {
+        return;
+      }
+      function say(message) {
+        if (status) {
+          status.textContent = message;
+        }
+      }
+      function selectText() {
+        input.focus();
+        input.select();
+        input.setSelectionRange(0, input.value.length);
+      }
+      function fallback() {
+        selectText();
+        var copied = false;
+        try {
+          copied = document.execCommand("copy");
+        } catch (error) {
+          copied = false;
+        }
+        say(
+          copied
+            ? "Link copied. You can paste it wherever you like."
+            : "The link is selected. Press Ctrl+C (or Cmd+C on a Mac) to copy it."
+        );
+      }
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        say("");
+        if (navigator.clipboard && window.isSecureContext) {
+          navigator.clipboard.writeText(input.value).then(function () {
+            say("Link copied. You can paste it wherever you like.");
+          }, fallback);
+        } else {
+          fallback();
+        }
+      });
+      input.addEventListener("focus", selectText);
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var requestForm = document.querySelector("[data-intake-form]");
+    if (requestForm) {
+      enhanceForm(requestForm, [
+        ["journey", "data-show-for-journey", null],
+        ["partner_readiness", "data-show-for-readiness", "data-hide-for-readiness"],
+      ]);
+      sendOnce(requestForm);
+    }
+    var partnerForm = document.querySelector("[data-partner-form]");
+    if (partnerForm) {
+      enhanceForm(partnerForm, [["answer", "data-show-for-answer", null]]);
+      sendOnce(partnerForm);
+    }
+    focusErrorSummary();
+    enhanceCopyButtons();
+  });
+})();

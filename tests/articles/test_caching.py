@@ -1,0 +1,261 @@
+"""HTTP caching headers and the server-side page cache."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import http_date
+
+from articles.cache import cache_public_page, page_cache_timeout
+from articles.models import Article
+from articles.services import content_version, content_version_bump
+from tests.articles.admin_forms import admin_form_data
+from tests.factories import ArticleFactory, AuthorFactory, TopicFactory
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC_PAGES = [
+    ("home", {}),
+    ("articles:list", {}),
+    ("articles:topic", {"slug": "eft"}),
+    ("articles:author", {"slug": "maya"}),
+    ("articles:detail", {"slug": "an-article"}),
+    ("articles:feed", {}),
+    ("articles:atom", {}),
+]
+
+
+@pytest.fixture
+def content():
+    topic = TopicFactory(slug="eft")
+    author = AuthorFactory(slug="maya")
+    return ArticleFactory(slug="an-article", title="First title", topics=[topic], author=author)
+
+
+def test_article_page_sends_etag_and_last_modified(client, content):
+    response = client.get(content.get_absolute_url())
+    assert response["ETag"]
+    assert response["Last-Modified"] == http_date(
+        max(content.updated_at, content.publish_at).timestamp()
+    )
+
+
+def skip_page_cache(client, settings):
+    """Make the client look like a visitor with a session, whom the page cache ignores."""
+    client.cookies[settings.SESSION_COOKIE_NAME] = "no-such-session"
+
+
+@pytest.mark.parametrize("from_cache", [False, True], ids=["rendered", "cached"])
+def test_article_revalidation_with_a_matching_etag_answers_304(
+    client, settings, content, from_cache
+):
+    etag = client.get(content.get_absolute_url())["ETag"]
+    if not from_cache:
+        skip_page_cache(client, settings)
+    response = client.get(content.get_absolute_url(), headers={"if-none-match": etag})
+    assert response.status_code == 304
+    assert response.content == b""
+
+
+def test_article_revalidation_with_if_modified_since_answers_304(client, settings, content):
+    last_modified = client.get(content.get_absolute_url())["Last-Modified"]
+    skip_page_cache(client, settings)
+    response = client.get(content.get_absolute_url(), headers={"if-modified-since": last_modified})
+    assert response.status_code == 304
+
+
+def test_an_edited_article_no_longer_matches_the_old_etag(client, settings, content):
+    etag = client.get(content.get_absolute_url())["ETag"]
+    content.title = "Second title"
+    content.save()
+    skip_page_cache(client, settings)
+    response = client.get(content.get_absolute_url(), headers={"if-none-match": etag})
+    assert response.status_code == 200
+    assert "Second title" in response.content.decode()
+
+
+@pytest.mark.parametrize(("url_name", "kwargs"), PUBLIC_PAGES)
+def test_public_pages_may_be_cached_by_browsers(client, content, settings, url_name, kwargs):
+    settings.PAGE_BROWSER_CACHE_SECONDS = 123
+    response = client.get(reverse(url_name, kwargs=kwargs))
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "public, max-age=123"
+
+
+@pytest.mark.parametrize(("url_name", "kwargs"), PUBLIC_PAGES)
+def test_second_anonymous_visit_is_served_from_the_cache(
+    client, content, django_assert_num_queries, url_name, kwargs
+):
+    url = reverse(url_name, kwargs=kwargs)
+    first = client.get(url)
+    with django_assert_num_queries(0):
+        second = client.get(url)
+    assert second.status_code == 200
+    assert second.content == first.content
+
+
+def test_sitemap_serves_fresh_content_without_the_page_cache(client, content):
+    # The sitemap's views are wired in practice/urls.py; they still list only
+    # what is published at the time of the request.
+    url = reverse("django.contrib.sitemaps.views.sitemap", kwargs={"section": "articles"})
+    assert content.get_absolute_url() in client.get(url).content.decode()
+
+
+def test_pages_are_cached_per_query_string(client, content):
+    ArticleFactory(title="About a lighthouse", body="lighthouse")
+    everything = client.get(reverse("articles:list")).content.decode()
+    search = client.get(reverse("articles:list"), {"q": "lighthouse"}).content.decode()
+    assert "First title" in everything
+    assert "First title" not in search
+
+
+def test_visitors_with_a_session_are_not_served_or_cached(client, content, editor):
+    url = content.get_absolute_url()
+    client.force_login(editor)
+    client.get(url)
+    Article.objects.filter(pk=content.pk).update(title="Changed quietly")
+    assert "Changed quietly" in client.get(url).content.decode()
+    # Nor was the staff member's page stored for the public.
+    assert "Changed quietly" in Client().get(url).content.decode()
+
+
+def test_staff_preview_is_never_cached(client, editor):
+    draft = ArticleFactory(draft=True, title="Secret draft")
+    client.force_login(editor)
+    client.get(draft.get_absolute_url())
+    assert Client().get(draft.get_absolute_url()).status_code == 404
+
+
+def test_not_found_pages_are_not_cached(client):
+    url = reverse("articles:detail", kwargs={"slug": "soon"})
+    assert client.get(url).status_code == 404
+    ArticleFactory(slug="soon")
+    assert client.get(url).status_code == 200
+
+
+def test_a_response_that_sets_a_cookie_is_not_cached(rf, django_assert_num_queries):
+    calls = []
+
+    @cache_public_page
+    def view(request):
+        from django.http import HttpResponse
+
+        calls.append(request)
+        response = HttpResponse("hello")
+        response.set_cookie("flavour", "oat")
+        return response
+
+    view(rf.get("/cookie/"))
+    view(rf.get("/cookie/"))
+    assert len(calls) == 2
+
+
+def test_an_edit_through_the_admin_shows_up_at_once(
+    client, content, editor, django_capture_on_commit_callbacks
+):
+    visitor = Client()
+    assert "First title" in visitor.get(content.get_absolute_url()).content.decode()
+    assert "First title" in visitor.get(reverse("home")).content.decode()
+
+    client.force_login(editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("admin:articles_article_change", args=[content.pk]),
+            admin_form_data(content, title="Second title"),
+        )
+
+    assert "Second title" in visitor.get(content.get_absolute_url()).content.decode()
+    assert "Second title" in visitor.get(reverse("home")).content.decode()
+
+
+def test_renaming_a_topic_through_the_admin_shows_up_at_once(
+    client, content, editor, django_capture_on_commit_callbacks
+):
+    editor.user_permissions.add(*permissions("change_topic"))
+    visitor = Client()
+    topic = content.topics.get()
+    assert topic.name in visitor.get(reverse("articles:list")).content.decode()
+    client.force_login(editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:articles_topic_change", args=[topic.pk]),
+            {"name": "Emotionally Focused Therapy", "slug": "eft", "description": ""},
+        )
+    assert response.status_code == 302
+    assert "Emotionally Focused Therapy" in visitor.get(reverse("articles:list")).content.decode()
+
+
+def test_content_version_bump_waits_for_the_commit(django_capture_on_commit_callbacks):
+    before = content_version()
+    with django_capture_on_commit_callbacks() as callbacks:
+        content_version_bump()
+        assert content_version() == before
+    callbacks[0]()
+    assert content_version() == before + 1
+
+
+def test_pages_are_cached_for_the_configured_time(settings):
+    settings.PAGE_CACHE_SECONDS = 600
+    ArticleFactory()
+    assert page_cache_timeout() == 600
+
+
+def test_a_scheduled_article_cuts_the_cache_time_short_so_it_appears_on_time(settings):
+    settings.PAGE_CACHE_SECONDS = 600
+    ArticleFactory(publish_at=timezone.now() + timedelta(seconds=90))
+    ArticleFactory(publish_at=timezone.now() + timedelta(seconds=300))
+    ArticleFactory(draft=True, publish_at=timezone.now() + timedelta(seconds=10))
+    assert 30 <= page_cache_timeout() <= 90
+
+
+def test_a_page_is_stored_with_the_shortened_time(client, settings, monkeypatch):
+    settings.PAGE_CACHE_SECONDS = 600
+    ArticleFactory(publish_at=timezone.now() + timedelta(seconds=90))
+    timeouts = []
+    original_set = cache.set
+    monkeypatch.setattr(
+        cache,
+        "set",
+        lambda key, value, timeout: timeouts.append(timeout) or original_set(key, value, timeout),
+    )
+    client.get(reverse("articles:list"))
+    assert len(timeouts) == 1
+    assert 30 <= timeouts[0] <= 90
+
+
+def permissions(*codenames):
+    from django.contrib.auth.models import Permission
+
+    return Permission.objects.filter(content_type__app_label="articles", codename__in=codenames)
+
+
+def test_an_admin_action_shows_up_at_once(
+    client, content, editor, django_capture_on_commit_callbacks
+):
+    visitor = Client()
+    assert "First title" in visitor.get(reverse("articles:list")).content.decode()
+    client.force_login(editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("admin:articles_article_changelist"),
+            {"action": "back_to_draft", ACTION_CHECKBOX_NAME: [content.pk]},
+        )
+    assert "First title" not in visitor.get(reverse("articles:list")).content.decode()
+
+
+def test_deleting_through_the_admin_shows_up_at_once(
+    client, content, editor, django_capture_on_commit_callbacks
+):
+    visitor = Client()
+    assert visitor.get(content.get_absolute_url()).status_code == 200
+    client.force_login(editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:articles_article_delete", args=[content.pk]), {"post": "yes"}
+        )
+    assert response.status_code == 302
+    assert visitor.get(content.get_absolute_url()).status_code == 404

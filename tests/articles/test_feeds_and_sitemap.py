@@ -1,0 +1,86 @@
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import ArticleFactory, TopicFactory
+
+pytestmark = pytest.mark.django_db
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+@pytest.fixture
+def articles():
+    topic = TopicFactory(name="Communication", slug="communication")
+    return {
+        "live": ArticleFactory(title="Live article", summary="Read me.", topics=[topic]),
+        "draft": ArticleFactory(title="Draft article", draft=True, topics=[topic]),
+        "scheduled": ArticleFactory(title="Scheduled article", scheduled=True),
+    }
+
+
+def test_rss_feed_is_valid_xml_listing_only_published_articles(client, articles):
+    response = client.get(reverse("articles:feed"))
+    assert response["Content-Type"].startswith("application/rss+xml")
+    channel = ET.fromstring(response.content).find("channel")
+    items = channel.findall("item")
+    assert [item.findtext("title") for item in items] == ["Live article"]
+    item = items[0]
+    assert item.findtext("link") == f"http://testserver{articles['live'].get_absolute_url()}"
+    assert item.findtext("description") == "Read me."
+    assert item.findtext("category") == "Communication"
+    assert item.findtext("pubDate")
+
+
+def test_atom_feed_is_valid_xml_listing_only_published_articles(client, articles):
+    response = client.get(reverse("articles:atom"))
+    assert response["Content-Type"].startswith("application/atom+xml")
+    feed = ET.fromstring(response.content)
+    entries = feed.findall(f"{ATOM}entry")
+    assert [entry.findtext(f"{ATOM}title") for entry in entries] == ["Live article"]
+    assert entries[0].findtext(f"{ATOM}updated")
+
+
+def test_sitemap_index_points_to_each_section(client, articles):
+    response = client.get(reverse("sitemap"))
+    index = ET.fromstring(response.content)
+    locations = [node.findtext(f"{SITEMAP}loc") for node in index.findall(f"{SITEMAP}sitemap")]
+    assert locations == [
+        "http://testserver/sitemap-articles.xml",
+        "http://testserver/sitemap-topics.xml",
+        "http://testserver/sitemap-pages.xml",
+    ]
+    assert index.find(f"{SITEMAP}sitemap/{SITEMAP}lastmod") is not None
+
+
+def sitemap_urls(client, section):
+    response = client.get(
+        reverse("django.contrib.sitemaps.views.sitemap", kwargs={"section": section})
+    )
+    assert response.status_code == 200
+    return {
+        node.findtext(f"{SITEMAP}loc"): node.findtext(f"{SITEMAP}lastmod")
+        for node in ET.fromstring(response.content).findall(f"{SITEMAP}url")
+    }
+
+
+def test_sitemap_lists_only_published_articles_with_their_last_change(client, articles):
+    urls = sitemap_urls(client, "articles")
+    live = articles["live"]
+    assert list(urls) == [f"http://testserver{live.get_absolute_url()}"]
+    lastmod = urls[f"http://testserver{live.get_absolute_url()}"]
+    assert lastmod == timezone.localdate(live.updated_at).isoformat()
+
+
+def test_sitemap_lists_topics_with_published_articles_and_the_main_pages(client, articles):
+    TopicFactory(slug="empty-topic")
+    assert list(sitemap_urls(client, "topics")) == [
+        "http://testserver/articles/topic/communication/"
+    ]
+    assert list(sitemap_urls(client, "pages")) == [
+        "http://testserver/",
+        "http://testserver/articles/",
+    ]

@@ -1,0 +1,93 @@
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from articles.models import Article, Author, Topic
+from articles.services import content_version
+
+pytestmark = pytest.mark.django_db
+
+
+def counts():
+    return {
+        "articles": Article.objects.count(),
+        "authors": Author.objects.count(),
+        "topics": Topic.objects.count(),
+        "revisions": Article.history.count(),
+    }
+
+
+def test_demo_content_gives_a_newcomer_a_full_site(client):
+    call_command("load_demo_content", verbosity=0)
+    published = Article.objects.published()
+    assert published.count() >= 10
+    assert Author.objects.count() == 3
+    assert Topic.objects.count() == 5
+    assert published.filter(is_featured=True).count() == 1
+    assert published.in_topic("for-partners").exists()
+    assert published.exclude(reviewer=None).filter(reviewed_at=None).count() == 0
+    home = client.get(reverse("home"))
+    assert home.status_code == 200
+    featured = published.get(is_featured=True)
+    assert featured.title.replace("'", "&#x27;") in home.content.decode()
+    for article in published:
+        assert client.get(article.get_absolute_url()).status_code == 200
+
+
+def test_loading_the_demo_content_twice_changes_nothing():
+    call_command("load_demo_content", verbosity=0)
+    first = counts()
+    updated = dict(Article.objects.values_list("slug", "updated_at"))
+    call_command("load_demo_content", verbosity=0)
+    assert counts() == first
+    assert dict(Article.objects.values_list("slug", "updated_at")) == updated
+
+
+def test_loading_the_demo_content_makes_cached_pages_stale(django_capture_on_commit_callbacks):
+    before = content_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo_content", verbosity=0)
+    assert content_version() > before
+
+
+def write_folder(folder: Path, *, article_header: str) -> Path:
+    (folder / "people.toml").write_text(
+        '[[topics]]\nslug = "eft"\nname = "EFT"\n\n'
+        '[[authors]]\nslug = "ann"\nname = "Ann Example"\ncredentials = "LMFT"\nbio = "Hi."\n',
+        encoding="utf-8",
+    )
+    (folder / "01-one.md").write_text(article_header + "---\n## Hello\n\nBody.\n", encoding="utf-8")
+    return folder
+
+
+def test_demo_content_can_come_from_another_folder(tmp_path):
+    folder = write_folder(
+        tmp_path,
+        article_header=(
+            "title: One: a story\nslug: one\nsummary: Short.\ntopics: eft\nauthor: ann\n"
+            "reviewer: ann\ncta_journey: individual\ndays_ago: 3\n"
+        ),
+    )
+    call_command("load_demo_content", "--from", str(folder), verbosity=0)
+    article = Article.objects.get(slug="one")
+    assert article.title == "One: a story"
+    assert article.is_public
+    assert "<h2>Hello</h2>" in article.body_html
+    assert article.reviewer.name == "Ann Example"
+    assert article.reviewed_at is not None
+    assert [topic.slug for topic in article.topics.all()] == ["eft"]
+
+
+def test_demo_content_with_an_unknown_author_is_refused_clearly(tmp_path):
+    folder = write_folder(
+        tmp_path,
+        article_header=(
+            "title: One\nslug: one\nsummary: Short.\ntopics: eft\nauthor: nobody\n"
+            "cta_journey: individual\ndays_ago: 3\n"
+        ),
+    )
+    with pytest.raises(CommandError, match="01-one.md: unknown slug 'nobody'"):
+        call_command("load_demo_content", "--from", str(folder), verbosity=0)
+    assert not Article.objects.exists()

@@ -1,0 +1,261 @@
+"""Spam is turned away quietly, double posts store one request, bursts get a 429."""
+
+import time
+import uuid
+
+import pytest
+from django.test import RequestFactory
+from django.urls import reverse
+
+from intake import services, spam
+from intake.models import IntakeRequest, Notification, PartnerResponse
+from intake.services import _request_insert
+from tests.intake.journeys import (
+    CONCERNS,
+    couples_request_with_token,
+    partner_post,
+    partner_url,
+    request_post,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def post(client, data, **extra):
+    return client.post(reverse("intake:request"), data, **extra)
+
+
+def test_honeypot_gets_the_ordinary_confirmation_and_stores_nothing(client, mailoutbox):
+    response = post(client, request_post("couples", website="http://spam.example"))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("intake:done")
+    confirmation = client.get(reverse("intake:done"))
+    assert confirmation.status_code == 200
+    assert "Thank you. We have your request." in confirmation.content.decode()
+    assert not IntakeRequest.objects.exists()
+    assert not Notification.objects.exists()
+    assert mailoutbox == []
+
+
+def test_honeypot_is_hidden_from_people_screen_readers_and_keyboards(client):
+    html = client.get(reverse("intake:request")).content.decode()
+
+    start = html.index('class="honeypot"')
+    honeypot = html[html.rindex("<div", 0, start) : html.index("</div>", start)]
+    assert 'aria-hidden="true"' in honeypot
+    assert 'tabindex="-1"' in honeypot
+    assert 'autocomplete="off"' in honeypot
+    assert 'name="website"' in honeypot
+
+
+def test_a_post_faster_than_a_person_types_is_dropped_quietly(client, settings):
+    settings.INTAKE_MIN_SECONDS = 3
+
+    response = post(client, request_post(started=spam.started_token()))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("intake:done")
+    assert not IntakeRequest.objects.exists()
+
+
+def test_a_post_after_the_minimum_time_is_accepted(client, settings):
+    settings.INTAKE_MIN_SECONDS = 3
+
+    post(client, request_post(started=spam.started_token(at=time.time() - 4)))
+
+    assert IntakeRequest.objects.count() == 1
+
+
+@pytest.mark.parametrize("started", [None, "", "forged", spam.started_token() + "x"])
+def test_a_missing_or_forged_start_time_asks_to_send_again_and_keeps_the_answers(client, started):
+    response = post(client, request_post(started=started))
+
+    assert response.status_code == 200
+    assert not IntakeRequest.objects.exists()
+    html = response.content.decode()
+    assert "There is a problem" in html
+    assert "press the button again" in html
+    assert CONCERNS in html
+    fresh = response.context["form"]["started"].value()
+    assert spam.form_age(fresh) is not None
+
+
+def test_rate_limit_gives_a_friendly_429_and_stores_nothing(client, settings):
+    settings.INTAKE_RATE_LIMIT = "2/h"
+    post(client, request_post())
+    post(client, request_post())
+
+    response = post(client, request_post(concerns="third time QX7-over-limit"))
+
+    assert response.status_code == 429
+    assert "Please wait a little" in response.content.decode()
+    assert "QX7-over-limit" not in response.content.decode()
+    assert IntakeRequest.objects.count() == 2
+    assert response["Retry-After"]
+
+
+def test_rate_limit_counts_per_client_address(client, settings):
+    settings.INTAKE_RATE_LIMIT = "1/m"
+    post(client, request_post(), REMOTE_ADDR="203.0.113.1")
+
+    other = post(client, request_post(), REMOTE_ADDR="203.0.113.2")
+    same = post(client, request_post(), REMOTE_ADDR="203.0.113.1")
+
+    assert other.status_code == 302
+    assert same.status_code == 429
+
+
+def test_mistakes_do_not_use_up_the_limit(client, settings):
+    settings.INTAKE_RATE_LIMIT = "1/h"
+    for _attempt in range(3):
+        post(client, request_post(name=""))
+
+    assert post(client, request_post()).status_code == 302
+    assert IntakeRequest.objects.count() == 1
+
+
+def test_rate_limit_applies_to_the_partner_page(client, settings):
+    _request, token = couples_request_with_token(client)
+    settings.INTAKE_RATE_LIMIT = "1/h"
+    client.post(partner_url(token), partner_post("join", website="bot"))
+
+    response = client.post(partner_url(token), partner_post("join"))
+
+    assert response.status_code == 429
+    assert not PartnerResponse.objects.exists()
+
+
+def test_partner_honeypot_is_dropped_quietly_and_the_link_still_works(client):
+    _request, token = couples_request_with_token(client)
+
+    response = client.post(partner_url(token), partner_post("join", website="bot"))
+
+    assert response.status_code == 302
+    assert not PartnerResponse.objects.exists()
+    assert client.get(partner_url(token)).status_code == 200
+
+
+def test_the_same_form_posted_twice_stores_one_request(client, django_capture_on_commit_callbacks):
+    data = request_post("couples")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = post(client, data)
+        first_page = client.get(reverse("intake:done")).content.decode()
+        second = post(client, data)
+        second_page = client.get(reverse("intake:done")).content.decode()
+
+    assert first["Location"] == second["Location"] == reverse("intake:done")
+    assert IntakeRequest.objects.count() == 1
+    assert Notification.objects.count() == 2
+    assert first_page == second_page
+    assert "/request/partner/" in second_page
+
+
+def test_the_same_form_from_a_lost_session_still_stores_one_request(client):
+    data = request_post("couples")
+    post(client, data)
+    reference = IntakeRequest.objects.get().reference
+    client.cookies.clear()
+
+    response = post(client, data, follow=True)
+
+    assert IntakeRequest.objects.count() == 1
+    html = response.content.decode()
+    assert reference in html
+    assert "You had already sent this request" in html
+
+
+def test_a_concurrent_post_of_the_same_form_finds_the_first_request():
+    first = IntakeRequest.objects.create(
+        **_fields(submission_key=uuid.uuid4()), reference="R-AAAAAA"
+    )
+
+    found, is_new = _request_insert(_fields(submission_key=first.submission_key))
+
+    assert found == first and not is_new
+    assert IntakeRequest.objects.count() == 1
+
+
+def test_a_reference_collision_is_retried(monkeypatch):
+    references = iter(["R-AAAAAA", "R-AAAAAA", "R-BBBBBB"])
+    monkeypatch.setattr(services, "new_reference", lambda: next(references))
+
+    first, _ = _request_insert(_fields(submission_key=uuid.uuid4()))
+    second, is_new = _request_insert(_fields(submission_key=uuid.uuid4()))
+
+    assert (first.reference, second.reference, is_new) == ("R-AAAAAA", "R-BBBBBB", True)
+
+
+def test_references_are_short_and_easy_to_read_aloud(client):
+    post(client, request_post())
+
+    reference = IntakeRequest.objects.get().reference
+    assert reference.startswith("R-") and 5 <= len(reference) - 2 <= 10
+    assert not set(reference[2:]) & set("01OIL")
+
+
+@pytest.mark.parametrize(
+    ("rate", "expected"),
+    [("10/h", (10, 3600)), ("5/m", (5, 60)), ("1/s", (1, 1)), ("100/d", (100, 86400))],
+)
+def test_rates_are_read_from_settings(rate, expected):
+    assert spam.parse_rate(rate) == expected
+
+
+def test_a_malformed_rate_is_a_clear_error():
+    with pytest.raises(ValueError, match="10/h"):
+        spam.parse_rate("ten per hour")
+
+
+def test_client_address_is_remote_addr_without_trusted_proxies(settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="198.51.100.7")
+
+    assert spam.client_address(request) == "10.0.0.5"
+
+
+def test_client_address_is_the_rightmost_untrusted_forwarded_entry(settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    request = RequestFactory().get(
+        "/",
+        REMOTE_ADDR="10.0.0.5",
+        HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.7",
+    )
+    assert spam.client_address(request) == "198.51.100.7"
+
+    settings.TRUSTED_PROXY_COUNT = 2
+    request = RequestFactory().get(
+        "/",
+        REMOTE_ADDR="10.0.0.5",
+        HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.7, 10.0.0.9",
+    )
+    assert spam.client_address(request) == "198.51.100.7"
+
+
+def test_a_short_or_garbled_forwarded_header_falls_back_to_remote_addr(settings):
+    settings.TRUSTED_PROXY_COUNT = 2
+    short = RequestFactory().get("/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="1.2.3.4")
+    garbled = RequestFactory().get(
+        "/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="not-an-ip, 10.0.0.9"
+    )
+
+    assert spam.client_address(short) == "10.0.0.5"
+    assert spam.client_address(garbled) == "10.0.0.5"
+
+
+def _fields(**overrides) -> dict:
+    from django.utils import timezone
+
+    now = timezone.now()
+    return {
+        "journey": "individual",
+        "name": "Sam",
+        "session_format": "online",
+        "region": "Oregon",
+        "payment": "self_pay",
+        "in_crisis": "no",
+        "consented_at": now,
+        "acknowledged_not_emergency_at": now,
+        **overrides,
+    }

@@ -1,0 +1,35 @@
+import pytest
+from django.db import OperationalError
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_healthz_answers_200_when_the_database_answers(client):
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "up"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+class DatabaseDown:
+    def cursor(self):
+        raise OperationalError("could not connect to server")
+
+
+def test_healthz_answers_503_when_the_database_is_down(client, monkeypatch):
+    monkeypatch.setattr("practice.views.connection", DatabaseDown())
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    assert response.json()["database"] == "down"
+
+
+def test_robots_txt_points_at_the_sitemap_and_keeps_crawlers_out_of_private_pages(client):
+    response = client.get(reverse("robots"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    lines = response.content.decode().splitlines()
+    assert "User-agent: *" in lines
+    assert "Disallow: /admin/" in lines
+    assert "Disallow: /request/partner/" in lines
+    assert "Sitemap: http://testserver/sitemap.xml" in lines
