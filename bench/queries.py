@@ -1,0 +1,62 @@
+"""Count the database queries each page makes, on a cache miss and on a hit.
+
+Run by run.py and growth.py with the run's settings (and a local-memory cache,
+so that clearing it disturbs nobody): `python bench/queries.py '{"home": "/"}'`.
+Prints one JSON line: {name: {"status": …, "miss": queries, "hit": queries}}.
+The name "post" posts a valid request to the path instead (after reading the form).
+"""
+
+import json
+import os
+import sys
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "practice.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.cache import cache  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from harness import read_form, request_fields  # noqa: E402
+
+
+def browser() -> Client:
+    return Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
+
+
+def count_get(path: str) -> dict:
+    client = browser()
+    cache.clear()
+    with CaptureQueriesContext(connection) as miss:
+        first = client.get(path)
+    with CaptureQueriesContext(connection) as hit:
+        client.get(path)
+    return {"status": first.status_code, "miss": len(miss), "hit": len(hit)}
+
+
+def count_post(path: str) -> dict:
+    client = browser()
+    form = read_form(client.get(path).content.decode())
+    body = urlencode(request_fields(form))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(path, body, content_type="application/x-www-form-urlencoded")
+    return {"status": response.status_code, "miss": len(queries), "hit": len(queries)}
+
+
+def main() -> None:
+    paths = json.loads(sys.argv[1])
+    report = {}
+    for name, path in paths.items():
+        report[name] = count_post(path) if name == "post" else count_get(path)
+    sys.stdout.write(json.dumps(report) + "\n")
+
+
+if __name__ == "__main__":
+    main()
