@@ -290,7 +290,7 @@ def notification_send(*, notification: Notification) -> bool:
             current.last_error = type(exc).__name__[:200]
             if isinstance(exc, InvitationNotUsable):
                 # The link was answered, revoked or expired first: never send it.
-                current.secret = ""
+                current.secret = ""  # nosec B105
                 current.attempts = NOTIFICATION_MAX_ATTEMPTS
             current.save(update_fields=["attempts", "last_error", "secret"])
             logger.warning(
@@ -301,7 +301,7 @@ def notification_send(*, notification: Notification) -> bool:
             )
             return False
         current.sent_at = timezone.now()
-        current.secret = ""
+        current.secret = ""  # nosec B105
         current.last_error = ""
         current.save(update_fields=["attempts", "sent_at", "secret", "last_error"])
     notification.sent_at = current.sent_at
