@@ -8,7 +8,7 @@ TEST_ENV := DJANGO_SECRET_KEY=test-secret-key-that-is-long-enough-for-checks-012
 	FIELD_ENCRYPTION_KEYS=lfPCn8xlXjHP3Y_UO0FVCji5NtAo2C7taaGMIx7_wJI= \
 	DJANGO_SECURE_SSL_REDIRECT=0
 
-.PHONY: run test lint format check-deploy bench drills venv lock clean
+.PHONY: run test lint format check-deploy bench drills screenshots venv lock clean
 
 $(BIN)/.installed: requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,11 @@ bench: venv
 
 drills: venv
 	$(BIN)/python bench/drills/run_all.py
+
+# PNGs of the main pages at phone and desktop widths into screenshots/;
+# `make screenshots DOCS=1` also refreshes the README's pictures in docs/.
+screenshots: venv
+	$(BIN)/python docs/make_screenshots.py $(if $(DOCS),--docs)
 
 lock:
 	rm -rf $(VENV)-lock && $(PYTHON) -m venv $(VENV)-lock

@@ -6,7 +6,12 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from articles.models import Article, Author, Topic
-from articles.services import article_publish, article_unpublish, content_version_bump
+from articles.services import (
+    article_cover_renditions_make,
+    article_publish,
+    article_unpublish,
+    content_version_bump,
+)
 
 
 class ContentVersionAdminMixin:
@@ -92,6 +97,8 @@ class ArticleAdmin(ContentVersionAdminMixin, SimpleHistoryAdmin):
                 raise PermissionDenied
             obj.status = Article.Status.DRAFT
         super().save_model(request, obj, form, change)
+        if "cover_image" in form.changed_data:
+            article_cover_renditions_make(article=obj)
 
     @admin.display(description="on the site")
     def visibility(self, article):

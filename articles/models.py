@@ -143,6 +143,9 @@ class Article(models.Model):
         blank=True,
         help_text="Describe the image for people who cannot see it. Required with a cover image.",
     )
+    # Resized copies of the cover made at upload (articles.services), largest
+    # last: [{"width", "height", "webp", "jpeg"}, …] with storage names.
+    cover_renditions = models.JSONField(default=list, blank=True, editable=False)
     topics = models.ManyToManyField(Topic, related_name="articles", blank=True)
     author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="articles")
     reviewer = models.ForeignKey(
@@ -179,7 +182,7 @@ class Article(models.Model):
     reading_minutes = models.PositiveSmallIntegerField(editable=False, default=1)
 
     objects = ArticleQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["body_html"])
+    history = HistoricalRecords(excluded_fields=["body_html", "cover_renditions"])
 
     class Meta:
         ordering = ["-publish_at", "-pk"]

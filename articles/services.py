@@ -1,5 +1,7 @@
 """Writes with side effects for articles: publishing, and telling caches that content changed."""
 
+import hashlib
+import io
 import time
 import tomllib
 from dataclasses import dataclass
@@ -7,6 +9,8 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
@@ -69,6 +73,50 @@ def article_unpublish(*, article: Article) -> bool:
     article.save()
     content_version_bump()
     return True
+
+
+COVER_WIDTHS = (480, 960, 1440)
+
+
+def article_cover_renditions_make(*, article: Article) -> list[dict]:
+    """Resize the cover to a few widths, as WebP and JPEG, for `srcset`.
+
+    Called when a cover is uploaded or changed; the page then offers each
+    reader the smallest file that fills their screen, with its width and
+    height known in advance so that nothing jumps while it loads.
+    """
+    from PIL import Image, ImageOps
+
+    renditions = []
+    if article.cover_image:
+        with article.cover_image.open("rb") as source:
+            original = ImageOps.exif_transpose(Image.open(source))
+            original.load()
+        stem = hashlib.sha256(article.cover_image.name.encode()).hexdigest()[:12]
+        # The standard widths below the original's, then the largest useful one;
+        # a cover is never enlarged.
+        widths = [w for w in COVER_WIDTHS if w < original.width]
+        if min(original.width, COVER_WIDTHS[-1]) not in widths:
+            widths.append(min(original.width, COVER_WIDTHS[-1]))
+        for width in widths:
+            height = round(original.height * width / original.width)
+            image = original.resize((width, height), Image.Resampling.LANCZOS)
+            rendition = {"width": width, "height": height}
+            for kind, fmt, options in (
+                ("webp", "WEBP", {"quality": 80, "method": 4}),
+                ("jpeg", "JPEG", {"quality": 82, "optimize": True, "progressive": True}),
+            ):
+                buffer = io.BytesIO()
+                image.convert("RGB").save(buffer, fmt, **options)
+                name = f"covers/renditions/{article.pk}-{stem}-{width}.{kind}"
+                default_storage.delete(name)
+                rendition[kind] = default_storage.save(name, ContentFile(buffer.getvalue()))
+            renditions.append(rendition)
+    # An update, not a save: making files is not an edit worth a revision.
+    Article.objects.filter(pk=article.pk).update(cover_renditions=renditions)
+    article.cover_renditions = renditions
+    content_version_bump()
+    return renditions
 
 
 @dataclass

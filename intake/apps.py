@@ -2,7 +2,10 @@ from django.apps import AppConfig
 
 
 def _address(request):
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    # The same client address as sign-in limits and rate limits (TRUSTED_PROXY_COUNT).
+    from intake.spam import client_address
+
+    return (client_address(request) or None) if request is not None else None
 
 
 def record_login(sender, request, user, **kwargs):

@@ -28,9 +28,13 @@ from intake.choices import (
 )
 
 # Characters that never belong in a name, an address or a phone number and that
-# can disguise what a value says: controls, bidirectional overrides and
-# isolates, zero-width characters.
-_HIDDEN_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200d\u202a-\u202e\u2066-\u2069\ufeff]")
+# can disguise what a value says, by Unicode category: controls (Cc); format
+# characters (Cf: bidirectional marks, overrides and isolates, zero-width
+# characters, soft hyphens, tags); line and paragraph separators (Zl, Zp);
+# surrogates (Cs).
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+# What undecodable bytes and lone surrogates in a request body are read as.
+_REPLACEMENT_CHARACTER = "\ufffd"
 _PHONE = re.compile(r"^\+?[0-9 ().\-]{7,}(\s*(x|ext\.?)\s*[0-9]{1,6})?$", re.IGNORECASE)
 
 MAX_LENGTH_MESSAGE = (
@@ -60,11 +64,17 @@ class NextStep:
 def clean_line(value: str, *, what: str) -> str:
     """A one-line value, trimmed and NFC-normalised, without hidden characters."""
     value = unicodedata.normalize("NFC", value.strip())
-    if _HIDDEN_CHARACTERS.search(value):
+    if any(unicodedata.category(character) in _HIDDEN_CATEGORIES for character in value):
         raise ValidationError(
             f"Your {what} contains invisible or control characters (they sometimes come "
             "along when text is copied). Please type it again.",
             code="hidden_characters",
+        )
+    if _REPLACEMENT_CHARACTER in value:
+        raise ValidationError(
+            f"Your {what} contains characters we could not read (shown as \ufffd). "
+            "Please type it again.",
+            code="unreadable_characters",
         )
     return value
 

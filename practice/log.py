@@ -15,6 +15,8 @@ import uuid
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 
 _PARTNER_TOKEN = re.compile(r"(/partner/)[^/]+")
+# In a message a path is followed by more words: the token ends at a space too.
+_PARTNER_TOKEN_IN_TEXT = re.compile(r"(/partner/)[^/\s\"']+")
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 
 
@@ -32,7 +34,10 @@ class KeyValueFormatter(logging.Formatter):
     """time=… level=… logger=… request_id=… msg="…" (quotes escaped)."""
 
     def format(self, record):
-        message = record.getMessage().replace("\\", "\\\\").replace('"', '\\"')
+        # Django's own messages quote paths ("Forbidden (CSRF token missing.):
+        # /request/partner/…/", "Internal Server Error: …"): never a partner token.
+        message = _PARTNER_TOKEN_IN_TEXT.sub(r"\1[token]", record.getMessage())
+        message = message.replace("\\", "\\\\").replace('"', '\\"')
         message = message.replace("\n", "\\n").replace("\r", "\\r")
         line = (
             f"time={self.formatTime(record, '%Y-%m-%dT%H:%M:%S')} level={record.levelname} "
@@ -61,18 +66,18 @@ class RequestLogMiddleware:
     def __call__(self, request):
         incoming = request.headers.get("X-Request-ID", "")
         request.id = incoming if _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
-        token = request_id_var.set(request.id)
+        # Not reset on the way out: Django's own request logger writes its line
+        # after the middleware has returned, and should carry the id too. The
+        # next request in this thread or task sets its own.
+        request_id_var.set(request.id)
         started = time.perf_counter()
-        try:
-            response = self.get_response(request)
-            response["X-Request-ID"] = request.id
-            self.logger.info(
-                "method=%s path=%s status=%s ms=%.1f",
-                request.method,
-                redact_path(request.path),
-                response.status_code,
-                (time.perf_counter() - started) * 1000,
-            )
-            return response
-        finally:
-            request_id_var.reset(token)
+        response = self.get_response(request)
+        response["X-Request-ID"] = request.id
+        self.logger.info(
+            "method=%s path=%s status=%s ms=%.1f",
+            request.method,
+            redact_path(request.path),
+            response.status_code,
+            (time.perf_counter() - started) * 1000,
+        )
+        return response

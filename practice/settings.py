@@ -7,6 +7,7 @@ off, cookies are secure, and the site refuses to start without a secret key.
 `make run` turns debug on for local development.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -39,7 +40,8 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin, served by practice.admin.PracticeAdminSite (two-factor sign-in).
+    "practice.apps.PracticeAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -52,6 +54,10 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "practice",
     "articles",
     "intake",
@@ -65,12 +71,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "practice.middleware.StaffSessionLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "practice.middleware.SecurityHeadersMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, so that its lockout answer still passes through the header middleware.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "practice.urls"
@@ -236,8 +245,39 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 
+# Axes checks each sign-in against the failures recorded before it; the
+# ModelBackend then checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 ADMIN_URL = env("ADMIN_URL", default="admin/").strip("/") + "/"
 LOGIN_URL = "admin:login"
+# Staff sign in only to use the admin.
+LOGIN_REDIRECT_URL = "admin:index"
+
+# Every staff account signs in with a second factor (practice.admin): a code from
+# an authenticator app, or one of its one-time recovery codes. The issuer is the
+# name authenticator apps show next to the account.
+OTP_TOTP_ISSUER = PRACTICE_NAME
+
+# Five failed sign-ins from one address for one username lock that pair out for
+# 15 minutes; the lock then ends by itself, and other addresses are unaffected.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "practice.views.sign_in_locked_out"
+# The same client address as the request rate limits (TRUSTED_PROXY_COUNT).
+AXES_CLIENT_IP_CALLABLE = "intake.spam.client_address"
+# Failures are logged with the username and address; passwords are always
+# masked by axes, and the one-time code is masked too. The audit log
+# (intake.AccessRecord) keeps sign-ins, so axes keeps no second copy.
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["otp_token"]
+AXES_DISABLE_ACCESS_LOG = True
 
 # --- Security ---------------------------------------------------------------
 
@@ -348,5 +388,7 @@ LOGGING = {
         # Our request log covers what these say, without the paths they print.
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "WARNING"},
+        # Failures and lockouts are warnings; its notes on every sign-in are not needed.
+        "axes": {"level": "WARNING"},
     },
 }

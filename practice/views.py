@@ -96,6 +96,14 @@ def csrf_failure(request, reason=""):
     return _error_page(request, "403_csrf.html", 403)
 
 
+def sign_in_locked_out(request, response=None, credentials=None):
+    """django-axes' answer once a username and address have failed too often."""
+    seconds = int(settings.AXES_COOLOFF_TIME.total_seconds())
+    response = _error_page(request, "429_sign_in.html", 429, cooloff_minutes=seconds // 60)
+    response["Retry-After"] = str(seconds)
+    return response
+
+
 def service_unavailable(request):
     response = _error_page(request, "503.html", 503)
     response["Retry-After"] = "30"

@@ -2,6 +2,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 
+from tests.conftest import otp_login
+
 ARTICLE_PERMISSIONS = ["add_article", "change_article", "view_article", "delete_article"]
 PEOPLE_PERMISSIONS = ["view_author", "view_topic"]
 
@@ -30,11 +32,9 @@ def editor():
 
 @pytest.fixture
 def writer_client(client, writer):
-    client.force_login(writer)
-    return client
+    return otp_login(client, writer)
 
 
 @pytest.fixture
 def editor_client(client, editor):
-    client.force_login(editor)
-    return client
+    return otp_login(client, editor)

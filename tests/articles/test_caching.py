@@ -14,6 +14,7 @@ from articles.cache import cache_public_page, page_cache_timeout
 from articles.models import Article
 from articles.services import content_version, content_version_bump
 from tests.articles.admin_forms import admin_form_data
+from tests.conftest import otp_login
 from tests.factories import ArticleFactory, AuthorFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -161,7 +162,7 @@ def test_an_edit_through_the_admin_shows_up_at_once(
     assert "First title" in visitor.get(content.get_absolute_url()).content.decode()
     assert "First title" in visitor.get(reverse("home")).content.decode()
 
-    client.force_login(editor)
+    otp_login(client, editor)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             reverse("admin:articles_article_change", args=[content.pk]),
@@ -179,7 +180,7 @@ def test_renaming_a_topic_through_the_admin_shows_up_at_once(
     visitor = Client()
     topic = content.topics.get()
     assert topic.name in visitor.get(reverse("articles:list")).content.decode()
-    client.force_login(editor)
+    otp_login(client, editor)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("admin:articles_topic_change", args=[topic.pk]),
@@ -238,7 +239,7 @@ def test_an_admin_action_shows_up_at_once(
 ):
     visitor = Client()
     assert "First title" in visitor.get(reverse("articles:list")).content.decode()
-    client.force_login(editor)
+    otp_login(client, editor)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             reverse("admin:articles_article_changelist"),
@@ -252,7 +253,7 @@ def test_deleting_through_the_admin_shows_up_at_once(
 ):
     visitor = Client()
     assert visitor.get(content.get_absolute_url()).status_code == 200
-    client.force_login(editor)
+    otp_login(client, editor)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("admin:articles_article_delete", args=[content.pk]), {"post": "yes"}

@@ -16,6 +16,7 @@ from intake.models import (
     hash_token,
     new_reference,
 )
+from tests.conftest import otp_login
 
 
 @pytest.fixture
@@ -132,11 +133,9 @@ def editor(make_staff):
 
 @pytest.fixture
 def clinician_client(client, clinician):
-    client.force_login(clinician)
-    return client
+    return otp_login(client, clinician)
 
 
 @pytest.fixture
 def editor_client(client, editor):
-    client.force_login(editor)
-    return client
+    return otp_login(client, editor)

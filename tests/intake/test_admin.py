@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from intake.models import AccessRecord, IntakeRequest, Note, Notification, PartnerInvitation
+from tests.conftest import otp_login
 
 pytestmark = pytest.mark.django_db
 
@@ -313,7 +314,7 @@ def test_export_neutralises_cells_a_spreadsheet_would_run(admin_client, make_req
 
 def test_export_needs_its_own_permission(client, make_staff, make_request):
     intake_request = make_request()
-    client.force_login(make_staff("no-export", role="Clinicians"))
+    otp_login(client, make_staff("no-export", role="Clinicians"))
 
     changelist = client.get(CHANGELIST)
     response = action(client, "export_csv", intake_request)
@@ -325,8 +326,8 @@ def test_export_needs_its_own_permission(client, make_staff, make_request):
 
 def test_export_with_the_permission(client, make_staff, make_request):
     intake_request = make_request()
-    client.force_login(
-        make_staff("manager", role="Clinicians", perms=["intake.export_intakerequest"])
+    otp_login(
+        client, make_staff("manager", role="Clinicians", perms=["intake.export_intakerequest"])
     )
 
     response = action(client, "export_csv", intake_request)

@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from intake.models import AccessRecord
+from tests.conftest import enrol_device, totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -63,11 +64,14 @@ def test_exporting_records_one_record_per_request(admin_client, admin_user, make
 
 
 def test_sign_in_sign_out_and_failed_sign_in_are_recorded_without_the_password(client, make_staff):
-    make_staff("robin")
+    device = enrol_device(make_staff("robin"))
     login_url = reverse("admin:login")
 
     client.post(login_url, {"username": "robin", "password": "wrong-password-123"})
-    client.post(login_url, {"username": "robin", "password": "a-long-password!"})
+    client.post(
+        login_url,
+        {"username": "robin", "password": "a-long-password!", "otp_token": totp_code(device)},
+    )
     client.post(reverse("admin:logout"))
 
     assert list(

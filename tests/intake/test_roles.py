@@ -7,6 +7,7 @@ from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django.urls import reverse
 
+from tests.conftest import otp_login
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -154,10 +155,10 @@ def test_a_clinician_reads_articles_but_cannot_change_them(clinician_client):
 def test_only_superusers_see_access_records(client, clinician, admin_user):
     url = reverse("admin:intake_accessrecord_changelist")
 
-    client.force_login(clinician)
+    otp_login(client, clinician)
     clinician_response = client.get(url)
     clinician_index = client.get(reverse("admin:index"))
-    client.force_login(admin_user)
+    otp_login(client, admin_user)
     superuser_response = client.get(url)
 
     assert clinician_response.status_code == 403

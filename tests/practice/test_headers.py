@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tests.conftest import enrol_device, totp_code
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -106,12 +107,22 @@ def test_csrf_cookie_is_host_prefixed_and_secure(https):
 
 
 def test_session_cookie_is_host_prefixed_secure_and_http_only(https, django_user_model):
-    django_user_model.objects.create_user(
+    user = django_user_model.objects.create_user(
         "office", password="a-long-enough-password", is_staff=True
     )
+    device = enrol_device(user)
     response = https.post(
-        reverse("admin:login"), {"username": "office", "password": "a-long-enough-password"}
+        reverse("admin:login"),
+        {
+            "username": "office",
+            "password": "a-long-enough-password",
+            "otp_device": device.persistent_id,
+            "otp_token": totp_code(device),
+        },
     )
+    # Signed in: the admin's login view redirects to the index.
+    assert response.status_code == 302
+    assert response.url == reverse("admin:index")
     cookie = response.cookies["__Host-sessionid"]
     assert cookie["secure"]
     assert cookie["httponly"]

@@ -5,6 +5,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.sessions.backends.cache import SessionStore
 from django.urls import reverse
 
+from tests.conftest import otp_login
+
 pytestmark = pytest.mark.django_db
 
 
@@ -13,8 +15,7 @@ def staff_client(client):
     user = get_user_model().objects.create_user(
         "office", password="a-long-enough-password", is_staff=True, is_superuser=True
     )
-    client.force_login(user)
-    return client
+    return otp_login(client, user)
 
 
 def test_staff_session_survives_within_twelve_hours(staff_client):
