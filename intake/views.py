@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from articles.models import Article
 from intake import spam
 from intake.choices import COUPLES_JOURNEYS, CrisisAnswer, Journey, SafetyAnswer
+from intake.csrf import csrf_protect_no_referrer
 from intake.forms import IntakeRequestForm, PartnerResponseForm
 from intake.models import new_reference
 from intake.services import (
@@ -151,6 +152,7 @@ def request_done(request):
     return render(request, "intake/request_done.html", context)
 
 
+@csrf_protect_no_referrer
 @sensitive_post_parameters()
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -46,7 +46,9 @@ def healthz(request):
             cursor.fetchone()
     except DatabaseError:
         logger.warning("healthz: database unavailable")
-        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
+        response = JsonResponse({"status": "unavailable", "database": "down"}, status=503)
+        response["Retry-After"] = "30"
+        return response
     return JsonResponse({"status": "ok", "database": "up"})
 
 

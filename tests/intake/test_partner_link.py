@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import User
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -287,3 +288,40 @@ def test_partner_answers_are_ciphertext_in_the_database(client):
     assert PARTNER_NAME not in row[0] and "alex@example.com" not in row[1]
     assert PARTNER_AVAILABILITY not in row[2] and PARTNER_MESSAGE not in row[3]
     assert all(value.startswith("gAAAAA") for value in row)
+
+
+def test_partner_answer_posted_with_a_null_origin_is_accepted(client):
+    """Browsers send `Origin: null` from a no-referrer page; the CSRF token still counts."""
+    _request, token = couples_request_with_token(client)
+    browser = Client(enforce_csrf_checks=True, HTTP_X_FORWARDED_PROTO="https")
+    page = browser.get(partner_url(token))
+    assert page["Referrer-Policy"] == "no-referrer"
+    response = browser.post(
+        partner_url(token),
+        partner_post(csrfmiddlewaretoken=str(page.context["csrf_token"])),
+        HTTP_ORIGIN="null",
+    )
+    assert response.status_code == 302
+    assert PartnerResponse.objects.count() == 1
+
+
+def test_partner_answer_with_a_null_origin_but_no_csrf_token_is_refused(client):
+    _request, token = couples_request_with_token(client)
+    browser = Client(enforce_csrf_checks=True, HTTP_X_FORWARDED_PROTO="https")
+    browser.get(partner_url(token))
+    response = browser.post(partner_url(token), partner_post(), HTTP_ORIGIN="null")
+    assert response.status_code == 403
+    assert PartnerResponse.objects.count() == 0
+
+
+def test_partner_answer_from_another_site_is_refused(client):
+    _request, token = couples_request_with_token(client)
+    browser = Client(enforce_csrf_checks=True, HTTP_X_FORWARDED_PROTO="https")
+    page = browser.get(partner_url(token))
+    response = browser.post(
+        partner_url(token),
+        partner_post(csrfmiddlewaretoken=str(page.context["csrf_token"])),
+        HTTP_ORIGIN="https://evil.example",
+    )
+    assert response.status_code == 403
+    assert PartnerResponse.objects.count() == 0

@@ -21,6 +21,7 @@ def test_healthz_answers_503_when_the_database_is_down(client, monkeypatch):
     monkeypatch.setattr("practice.views.connection", DatabaseDown())
     response = client.get(reverse("healthz"))
     assert response.status_code == 503
+    assert response["Retry-After"] == "30"
     assert response.json()["database"] == "down"
 
 
