@@ -24,12 +24,13 @@ class StaffLoginForm(OTPAdminAuthenticationForm):
         ),
     )
 
+    # Messages, not secrets (bandit reads "token" as a password: nosec B105).
     otp_error_messages = {
         **OTPAuthenticationFormMixin.otp_error_messages,
-        "token_required": (
+        "token_required": (  # nosec B105
             "Enter the 6-digit code from your authenticator app, or one of your recovery codes."
         ),
-        "invalid_token": "That code is not right, or has been used already. Please try again.",
+        "invalid_token": "That code is not right, or has been used already. Please try again.",  # nosec B105
         "device_required": (
             "This account has no second factor for that code. Ask the practice's "
             "administrator to enrol your authenticator app."

@@ -1,7 +1,7 @@
 """Every public journey, in Chromium, at a phone width and a desktop width.
 
-Staff journeys (admin log-in with the second factor, notes, statuses, publishing)
-are not here yet: the admin's two-factor log-in is being built alongside.
+Staff journeys (sign-in with the second factor, notes, statuses, publishing) are
+in test_staff.py.
 """
 
 import re
