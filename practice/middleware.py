@@ -1,3 +1,10 @@
+import time
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+
+
 class SecurityHeadersMiddleware:
     """Headers Django has no setting for."""
 
@@ -23,14 +30,7 @@ class StaffSessionLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from django.conf import settings
-
         if settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated:
-            import time
-
-            from django.contrib.auth import logout
-            from django.shortcuts import redirect
-
             now = int(time.time())
             started = request.session.setdefault(self.session_key, now)
             if now - started > settings.STAFF_SESSION_MAX_SECONDS:

@@ -26,7 +26,16 @@ pytestmark = pytest.mark.django_db
 
 TYPED = [REQUESTER_NAME, "jordan@example.com", "010-3030", CONCERNS, PARTNER_NAME, PARTNER_MESSAGE]
 # Parts of those values, as they may be cut or wrapped in a report.
-MARKERS = ["Quillfeather", "jordan@example", "010-3030", "QX7", "Partnerly", "alex@example", "4040"]
+# Long enough not to turn up by chance in a report (an address, a port, a time).
+MARKERS = [
+    "Quillfeather",
+    "jordan@example",
+    "(555) 010-3030",
+    "QX7",
+    "Partnerly",
+    "alex@example",
+    "555 010 4040",
+]
 
 
 @pytest.fixture
