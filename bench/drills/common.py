@@ -33,6 +33,12 @@ class Verdict:
     def line(self) -> str:
         return f"{'PASS' if self.ok else 'FAIL'} {self.name}: {self.message}"
 
+    @classmethod
+    def from_problems(cls, name: str, problems: list[str], summary: str) -> Verdict:
+        """PASS with the summary when nothing went wrong, else FAIL naming the problems first."""
+        message = " | ".join(["; ".join(problems), summary]) if problems else summary
+        return cls(name, not problems, message)
+
 
 def prepared_site(*, base_url: str | None = None, **overrides: str) -> tuple[dict, str]:
     """A fresh drill database with the demo content, and the settings to serve it."""

@@ -187,7 +187,7 @@ def run() -> Verdict:
         f"database was back; {len(stored)} stored; master {master} workers {workers} -> "
         f"{master_after} {workers_after}"
     )
-    return Verdict(NAME, not problems, "; ".join(problems) + (" | " if problems else "") + summary)
+    return Verdict.from_problems(NAME, problems, summary)
 
 
 if __name__ == "__main__":

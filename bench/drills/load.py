@@ -52,7 +52,7 @@ def run() -> Verdict:
         f"{sum(s.notifications for s in stored.values())} notifications queued; "
         f"statuses {status_counts(posts)}"
     )
-    return Verdict(NAME, not problems, "; ".join(problems) + (" | " if problems else "") + summary)
+    return Verdict.from_problems(NAME, problems, summary)
 
 
 if __name__ == "__main__":

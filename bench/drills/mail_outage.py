@@ -191,7 +191,7 @@ def run() -> Verdict:
         f"after it {len(messages) - delivered_first} delivered in {recovery:.1f} s by "
         f"db_worker + send_notifications racing, {duplicates} duplicates, {left} unsent"
     )
-    return Verdict(NAME, not problems, "; ".join(problems) + (" | " if problems else "") + summary)
+    return Verdict.from_problems(NAME, problems, summary)
 
 
 if __name__ == "__main__":

@@ -94,7 +94,7 @@ def run() -> Verdict:
         f"{sum(1 for r in retried if r.status == 302)} confirmed; {len(stored)} stored; "
         f"{len(after_kill)} confirmed after the kill; workers {before} -> {after}"
     )
-    return Verdict(NAME, not problems, "; ".join(problems) + (" | " if problems else "") + summary)
+    return Verdict.from_problems(NAME, problems, summary)
 
 
 if __name__ == "__main__":
