@@ -1,60 +1,180 @@
 """Whole-page caching of public pages for anonymous visitors.
 
-A page is cached under its full URL and the current content version
-(articles.services.content_version), so that saving an article, topic or author
-through the admin makes every cached page stale at once. Only a plain 200 for a
-visitor without a session cookie is stored: staff previews, responses that set
-cookies and errors never are.
+Two parts:
+
+- `cache_public_page` marks a view's pages as public: the same for every
+  anonymous visitor, and cacheable by browsers for
+  settings.PAGE_BROWSER_CACHE_SECONDS.
+- `PageCacheMiddleware`, placed right after WhiteNoise, stores marked pages in
+  the shared cache and answers later requests for them before sessions,
+  CSRF, authentication or the view run. A hit costs one cache round trip,
+  which fetches the page and the current content version together.
+
+A page is stored with the content version (articles.services.content_version)
+read before it was rendered, and served only while that is still the current
+version: saving an article, topic or author through the admin makes every
+cached page stale at once. Each process also keeps its most recent pages in
+memory and trusts the version it last read for
+settings.PAGE_CACHE_VERSION_CHECK_SECONDS (1 by default): a hit then needs no
+round trip at all, and an edit reaches the other processes within that time
+(at once in the process that made it). Only a plain 200 for a visitor without a session
+cookie is stored: staff previews, responses that set cookies and errors never
+are. Pages are stored as bytes and headers, not as pickled responses, so a hit
+is cheap to load and goes out as one chunk.
 """
 
 import hashlib
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import parse_http_date_safe
 
 from articles.models import Article
-from articles.services import content_version
+from articles.services import CONTENT_VERSION_KEY, content_version, content_version_recent
+
+NEXT_PUBLISH_KEY = "articles:next-publish"
+
+# The attribute cache_public_page sets on a response for the middleware to see.
+PUBLIC_PAGE_ATTRIBUTE = "is_public_page"
 
 
 def cache_public_page(view):
-    """Serve the view's page from the shared cache to anonymous visitors.
+    """Mark the view's pages as public, so that PageCacheMiddleware may store them.
 
-    Also marks a public page as cacheable by browsers for
+    Also marks a 200 as cacheable by browsers for
     settings.PAGE_BROWSER_CACHE_SECONDS, unless the view chose its own
     Cache-Control (a staff preview does).
     """
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if not _request_is_cacheable(request):
-            return _mark_public(view(request, *args, **kwargs))
-
-        key = _page_key(request)
-        cached = cache.get(key)
-        if cached is not None:
-            return _revalidated(request, cached)
-
         response = view(request, *args, **kwargs)
         _mark_public(response)
-
-        def store(response):
-            if _response_is_cacheable(request, response):
-                timeout = page_cache_timeout()
-                if timeout > 0:
-                    cache.set(key, response, timeout)
-            return response
-
-        if callable(getattr(response, "render", None)) and not response.is_rendered:
-            response.add_post_render_callback(store)
-        else:
-            store(response)
+        setattr(response, PUBLIC_PAGE_ATTRIBUTE, True)
         return response
 
     return wrapped
+
+
+@dataclass(frozen=True, slots=True)
+class CachedPage:
+    version: int
+    expires_at: float  # time.time(): the shared cache forgets it then, a process must too
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    content: bytes
+
+    @classmethod
+    def from_response(cls, response, version, expires_at):
+        return cls(
+            version, expires_at, response.status_code, tuple(response.items()), response.content
+        )
+
+    def is_current(self, version):
+        return self.version == version and time.time() < self.expires_at
+
+    def response(self):
+        return HttpResponse(self.content, status=self.status, headers=dict(self.headers))
+
+
+class PageCacheMiddleware:
+    """Serve stored public pages to anonymous visitors; store the pages views mark public."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _request_is_cacheable(request):
+            return self.get_response(request)
+
+        key = _page_key(request)
+        page, version = _stored_page(key)
+        if page is not None:
+            return _revalidated(request, page.response())
+
+        if version is None:
+            version = content_version()
+            content_version_recent.remember(version)
+        response = self.get_response(request)
+        if getattr(response, PUBLIC_PAGE_ATTRIBUTE, False) and _response_is_cacheable(
+            request, response
+        ):
+            timeout = page_cache_timeout(version=version)
+            if timeout > 0:
+                page = CachedPage.from_response(response, version, time.time() + timeout)
+                cache.set(key, page, timeout)
+                local_pages.put(key, page)
+                # One chunk on the way out too (a feed is written in hundreds).
+                response.content = page.content
+        return response
+
+
+def _stored_page(key):
+    """The page stored under `key` if it is still current (else None), and the
+    current content version (None if the shared cache has none)."""
+    version = content_version_recent(settings.PAGE_CACHE_VERSION_CHECK_SECONDS)
+    page = local_pages.get(key)
+    if version is None or page is None or not page.is_current(version):
+        found = cache.get_many([CONTENT_VERSION_KEY, key])
+        version = found.get(CONTENT_VERSION_KEY)
+        page = found.get(key)
+        if version is not None:
+            content_version_recent.remember(version)
+        if not isinstance(page, CachedPage):
+            return None, version
+        local_pages.put(key, page)
+    return (page if page.is_current(version) else None), version
+
+
+class LocalPages:
+    """The pages a process served last, up to a budget of bytes.
+
+    Entries carry their content version like those in the shared cache, so
+    they are checked the same way; the budget keeps a worker's memory flat.
+    """
+
+    def __init__(self, max_bytes):
+        self.max_bytes = max_bytes
+        self._pages = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            page = self._pages.get(key)
+            if page is not None:
+                self._pages.move_to_end(key)
+            return page
+
+    def put(self, key, page):
+        size = len(page.content)
+        if size > self.max_bytes:
+            return
+        with self._lock:
+            old = self._pages.pop(key, None)
+            if old is not None:
+                self._bytes -= len(old.content)
+            self._pages[key] = page
+            self._bytes += size
+            while self._bytes > self.max_bytes:
+                _, dropped = self._pages.popitem(last=False)
+                self._bytes -= len(dropped.content)
+
+    def clear(self):
+        with self._lock:
+            self._pages.clear()
+            self._bytes = 0
+
+
+local_pages = LocalPages(max_bytes=settings.PAGE_CACHE_LOCAL_BYTES)
 
 
 def _request_is_cacheable(request):
@@ -82,19 +202,37 @@ def _mark_public(response):
 
 def _page_key(request):
     url = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
-    return f"page:{content_version()}:{request.method}:{url}"
+    return f"page:{request.method}:{url}"
 
 
-def page_cache_timeout():
+def page_cache_timeout(*, version=None):
     """settings.PAGE_CACHE_SECONDS, cut short so that a scheduled article appears on time."""
     timeout = settings.PAGE_CACHE_SECONDS
-    next_publish_at = (
-        Article.objects.scheduled().order_by("publish_at").values_list("publish_at", flat=True)
-    ).first()
+    next_publish_at = _next_publish_at(content_version() if version is None else version)
     if next_publish_at is not None:
         seconds = (next_publish_at - timezone.now()).total_seconds()
         timeout = min(timeout, max(0, int(seconds)))
     return timeout
+
+
+def _next_publish_at(version):
+    """When the next scheduled article goes live, remembered per content version.
+
+    Scheduling an article bumps the version, so a remembered answer is right
+    until that time passes; then the next one is looked up.
+    """
+    remembered = cache.get(NEXT_PUBLISH_KEY)
+    if remembered is not None:
+        remembered_version, next_publish_at = remembered
+        if remembered_version == version and (
+            next_publish_at is None or next_publish_at > timezone.now()
+        ):
+            return next_publish_at
+    next_publish_at = (
+        Article.objects.scheduled().order_by("publish_at").values_list("publish_at", flat=True)
+    ).first()
+    cache.set(NEXT_PUBLISH_KEY, (version, next_publish_at), settings.PAGE_CACHE_SECONDS)
+    return next_publish_at
 
 
 def _revalidated(request, response):

@@ -26,6 +26,9 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from harness import read_form, request_fields  # noqa: E402
 
+from articles.cache import local_pages  # noqa: E402
+from articles.services import content_version_recent  # noqa: E402
+
 
 def browser() -> Client:
     return Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
@@ -34,6 +37,8 @@ def browser() -> Client:
 def count_get(path: str) -> dict:
     client = browser()
     cache.clear()
+    local_pages.clear()
+    content_version_recent.forget()
     with CaptureQueriesContext(connection) as miss:
         first = client.get(path)
     with CaptureQueriesContext(connection) as hit:

@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "practice.log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions, CSRF and auth: a stored public page costs one cache look-up.
+    "articles.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -135,6 +137,11 @@ CACHES["default"].setdefault("KEY_PREFIX", "practice")
 # how long browsers and proxies may reuse it before revalidating.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 PAGE_BROWSER_CACHE_SECONDS = env.int("PAGE_BROWSER_CACHE_SECONDS", default=300)
+# How long a process trusts the content version it last read before asking the
+# shared cache again (an edit reaches other processes within this time), and
+# how many bytes of pages each process keeps in memory.
+PAGE_CACHE_VERSION_CHECK_SECONDS = env.float("PAGE_CACHE_VERSION_CHECK_SECONDS", default=1.0)
+PAGE_CACHE_LOCAL_BYTES = env.int("PAGE_CACHE_LOCAL_BYTES", default=4 * 1024 * 1024)
 
 # --- Email and background tasks ---------------------------------------------
 

@@ -4,6 +4,9 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from articles.cache import local_pages
+from articles.services import content_version_recent
+
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
@@ -19,9 +22,16 @@ def _test_settings(settings):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    cache.clear()
+    empty_caches()
     yield
+    empty_caches()
+
+
+def empty_caches():
+    """The shared cache, and what this process remembers of it (articles.cache)."""
     cache.clear()
+    local_pages.clear()
+    content_version_recent.forget()
 
 
 def enrol_device(user):

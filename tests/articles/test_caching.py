@@ -1,18 +1,26 @@
 """HTTP caching headers and the server-side page cache."""
 
+import time
 from datetime import timedelta
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.cache import cache
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
 
-from articles.cache import cache_public_page, page_cache_timeout
+from articles.cache import (
+    CachedPage,
+    LocalPages,
+    PageCacheMiddleware,
+    cache_public_page,
+    page_cache_timeout,
+)
 from articles.models import Article
-from articles.services import content_version, content_version_bump
+from articles.services import CONTENT_VERSION_KEY, content_version, content_version_bump
 from tests.articles.admin_forms import admin_form_data
 from tests.conftest import otp_login
 from tests.factories import ArticleFactory, AuthorFactory, TopicFactory
@@ -138,21 +146,74 @@ def test_not_found_pages_are_not_cached(client):
     assert client.get(url).status_code == 200
 
 
-def test_a_response_that_sets_a_cookie_is_not_cached(rf, django_assert_num_queries):
+def through_page_cache(view):
+    """The view as the site runs it: marked public, behind the page cache middleware."""
+    return PageCacheMiddleware(cache_public_page(view))
+
+
+def test_a_public_page_is_stored_and_served_without_the_view(rf):
     calls = []
 
-    @cache_public_page
     def view(request):
-        from django.http import HttpResponse
+        calls.append(request)
+        return HttpResponse("hello", headers={"X-Served-By": "view"})
 
+    handler = through_page_cache(view)
+    first = handler(rf.get("/hello/"))
+    second = handler(rf.get("/hello/"))
+    assert len(calls) == 1
+    assert second.status_code == 200
+    assert second.content == first.content == b"hello"
+    assert second["X-Served-By"] == "view"
+
+
+def test_a_response_that_sets_a_cookie_is_not_cached(rf):
+    calls = []
+
+    def view(request):
         calls.append(request)
         response = HttpResponse("hello")
         response.set_cookie("flavour", "oat")
         return response
 
-    view(rf.get("/cookie/"))
-    view(rf.get("/cookie/"))
+    handler = through_page_cache(view)
+    handler(rf.get("/cookie/"))
+    handler(rf.get("/cookie/"))
     assert len(calls) == 2
+
+
+def test_a_page_not_marked_public_is_not_cached(rf):
+    calls = []
+
+    def view(request):
+        calls.append(request)
+        return HttpResponse("mine")
+
+    handler = PageCacheMiddleware(view)
+    handler(rf.get("/private/"))
+    handler(rf.get("/private/"))
+    assert len(calls) == 2
+
+
+def test_a_feed_goes_out_in_one_piece(client, content):
+    # Django writes a feed in hundreds of small chunks; a sync worker would
+    # send each with its own system call.
+    for _ in range(2):
+        response = client.get(reverse("articles:feed"))
+        assert response.status_code == 200
+        assert len(response._container) == 1
+
+
+def test_a_cached_page_is_not_served_once_the_content_changes(
+    client, content, django_capture_on_commit_callbacks
+):
+    url = reverse("articles:list")
+    assert "First title" in client.get(url).content.decode()
+    Article.objects.filter(pk=content.pk).update(title="Second title")
+    assert "First title" in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        content_version_bump()
+    assert "Second title" in client.get(url).content.decode()
 
 
 def test_an_edit_through_the_admin_shows_up_at_once(
@@ -218,14 +279,41 @@ def test_a_page_is_stored_with_the_shortened_time(client, settings, monkeypatch)
     ArticleFactory(publish_at=timezone.now() + timedelta(seconds=90))
     timeouts = []
     original_set = cache.set
-    monkeypatch.setattr(
-        cache,
-        "set",
-        lambda key, value, timeout: timeouts.append(timeout) or original_set(key, value, timeout),
-    )
+
+    def recording_set(key, value, timeout):
+        if key.startswith("page:"):
+            timeouts.append(timeout)
+        return original_set(key, value, timeout)
+
+    monkeypatch.setattr(cache, "set", recording_set)
     client.get(reverse("articles:list"))
     assert len(timeouts) == 1
     assert 30 <= timeouts[0] <= 90
+
+
+def test_the_next_scheduled_time_is_looked_up_once_per_content_version(
+    settings, django_assert_num_queries
+):
+    settings.PAGE_CACHE_SECONDS = 600
+    ArticleFactory(publish_at=timezone.now() + timedelta(seconds=90))
+    with django_assert_num_queries(1):
+        first = page_cache_timeout()
+    with django_assert_num_queries(0):
+        second = page_cache_timeout()
+    assert 30 <= second <= first <= 90
+
+
+def test_the_next_scheduled_time_is_looked_up_again_once_it_has_passed(settings, monkeypatch):
+    settings.PAGE_CACHE_SECONDS = 600
+    soon = ArticleFactory(publish_at=timezone.now() + timedelta(seconds=60))
+    ArticleFactory(publish_at=timezone.now() + timedelta(seconds=300))
+    assert page_cache_timeout() <= 60
+    # An hour on, the first one is live and the second one too: nothing is
+    # scheduled any more, so pages keep the full time.
+    later = timezone.now() + timedelta(hours=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert soon.visibility == "live"
+    assert page_cache_timeout() == 600
 
 
 def permissions(*codenames):
@@ -260,3 +348,54 @@ def test_deleting_through_the_admin_shows_up_at_once(
         )
     assert response.status_code == 302
     assert visitor.get(content.get_absolute_url()).status_code == 404
+
+
+def test_an_edit_in_another_process_shows_up_within_the_version_check_time(
+    client, content, settings, monkeypatch
+):
+    settings.PAGE_CACHE_VERSION_CHECK_SECONDS = 1
+    url = content.get_absolute_url()
+    assert "First title" in client.get(url).content.decode()
+    # Another worker saves the article and bumps the shared version; this
+    # process still trusts the version it read for up to a second.
+    Article.objects.filter(pk=content.pk).update(title="Second title")
+    cache.incr(CONTENT_VERSION_KEY)
+    assert "First title" in client.get(url).content.decode()
+    later = time.monotonic() + 1.5
+    monkeypatch.setattr(time, "monotonic", lambda: later)
+    assert "Second title" in client.get(url).content.decode()
+
+
+def test_a_hit_within_the_version_check_time_needs_no_cache_round_trip(
+    client, content, monkeypatch
+):
+    url = content.get_absolute_url()
+    first = client.get(url)
+    monkeypatch.setattr(cache, "get_many", lambda keys: pytest.fail("asked the shared cache"))
+    second = client.get(url)
+    assert second.status_code == 200
+    assert second.content == first.content
+
+
+def test_each_process_keeps_pages_within_its_byte_budget():
+    pages = LocalPages(max_bytes=100)
+    for number in range(5):
+        pages.put(f"page-{number}", CachedPage(1, time.time() + 60, 200, (), b"x" * 40))
+    assert pages.get("page-0") is None
+    assert pages.get("page-3") is not None
+    assert pages.get("page-4") is not None
+    pages.put("huge", CachedPage(1, time.time() + 60, 200, (), b"x" * 101))
+    assert pages.get("huge") is None
+
+
+def test_a_page_kept_by_a_process_expires_with_the_shared_copy(client, settings, monkeypatch):
+    # A page stored for 90 s, because an article goes live then, must not
+    # outlive those 90 s in a worker's memory either.
+    settings.PAGE_CACHE_SECONDS = 600
+    ArticleFactory(title="Goes live soon", publish_at=timezone.now() + timedelta(seconds=90))
+    url = reverse("articles:list")
+    assert "Goes live soon" not in client.get(url).content.decode()
+    later = timezone.now() + timedelta(seconds=120)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    monkeypatch.setattr(time, "time", lambda: later.timestamp())
+    assert "Goes live soon" in client.get(url).content.decode()

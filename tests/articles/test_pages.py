@@ -1,12 +1,12 @@
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Journey, Readiness
+from tests.conftest import empty_caches
 from tests.factories import ArticleFactory, AuthorFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -247,6 +247,6 @@ def test_article_shows_an_updated_date_only_after_a_later_edit(client):
     article = ArticleFactory(title="Backdated import", publish_at=days_ago(30))
     assert "Updated" not in client.get(article.get_absolute_url()).content.decode()
     Article.objects.filter(pk=article.pk).update(created_at=days_ago(30))
-    cache.clear()
+    empty_caches()
     html = client.get(article.get_absolute_url()).content.decode()
     assert "· Updated <time" in html
