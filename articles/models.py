@@ -3,11 +3,15 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorExact,
+)
 from django.core.exceptions import ValidationError
 from django.db import connections, models
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -16,10 +20,24 @@ from articles.markdown import render_markdown
 from intake.choices import COUPLES_JOURNEYS, Journey, Readiness
 
 
+class TopicQuerySet(models.QuerySet):
+    def with_published_articles(self):
+        """Topics that at least one published article is in."""
+        # "The id of one such article", a subquery with LIMIT 1, stops at the
+        # first one found; PostgreSQL plans an EXISTS clause as a join over all
+        # of the topic's articles instead.
+        one_article = Article.topics.through.objects.filter(
+            topic_id=OuterRef("pk"), article__in=Article.objects.published()
+        ).values("article_id")[:1]
+        return self.alias(one_article=Subquery(one_article)).filter(one_article__isnull=False)
+
+
 class Topic(models.Model):
     name = models.CharField(max_length=80, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
     description = models.TextField(blank=True)
+
+    objects = TopicQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -54,21 +72,51 @@ class Author(models.Model):
         return f"{self.name}, {self.credentials}" if self.credentials else self.name
 
 
-def search_vector():
+# How many matching articles a search ranks, at most: the newest ones. Ranking
+# reads each candidate's stored search document, so a word that nearly every
+# article contains ("partner") would otherwise cost time in proportion to the
+# whole archive. The price: an older article that matches well is left out when
+# more than this many match, and the page then asks the visitor to add words.
+SEARCH_RESULTS_MAX = 200
+
+
+class SearchDocumentField(models.Field):
+    """PostgreSQL's `tsvector`; other databases have no such type and store nothing in it."""
+
+    def db_type(self, connection):
+        return "tsvector" if connection.vendor == "postgresql" else "text"
+
+
+SearchDocumentField.register_lookup(SearchVectorExact)
+
+
+class SearchDocument(models.Func):
     """What PostgreSQL's full-text search reads: title first, then summary, then body.
 
-    The GIN index in Article.Meta is built on this very expression, so that the
-    planner can use it; change both together (a migration follows).
+    Computed by the database itself (Article.search_document is generated from
+    it), so every way of writing an article keeps it current, bulk_create and
+    update() included. Other databases (SQLite in development) store NULL and
+    search with a simple fallback (ArticleQuerySet.matching).
     """
-    return (
-        SearchVector("title", weight="A", config="english")
-        + SearchVector("summary", weight="B", config="english")
-        + SearchVector("body", weight="C", config="english")
-    )
+
+    template = "%(expressions)s"
+    output_field = SearchDocumentField()
+
+    def __init__(self):
+        super().__init__(
+            SearchVector("title", weight="A", config="english")
+            + SearchVector("summary", weight="B", config="english")
+            + SearchVector("body", weight="C", config="english")
+        )
+
+    def as_sql(self, compiler, connection, **extra_context):
+        if connection.vendor != "postgresql":
+            return "NULL", ()
+        return super().as_sql(compiler, connection, **extra_context)
 
 
-def search_index():
-    return GinIndex(search_vector(), name="article_search")
+def search_query(terms):
+    return SearchQuery(terms, search_type="websearch", config="english")
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -80,32 +128,63 @@ class ArticleQuerySet(models.QuerySet):
         """What a list of articles shows: byline and topics without extra queries."""
         return self.select_related("author").prefetch_related("topics")
 
+    def for_cards(self):
+        """Without the text: related and neighbouring articles show a title and a summary."""
+        return self.defer("body", "body_html")
+
     def in_topic(self, slug):
-        return self.filter(topics__slug=slug)
+        # A semi-join rather than a join: the newest articles of a topic are
+        # found by walking the publish date index, without sorting the topic's
+        # whole archive, and no article appears twice.
+        return self.filter(
+            Exists(
+                Article.topics.through.objects.filter(article_id=OuterRef("pk"), topic__slug=slug)
+            )
+        )
 
-    def search(self, terms):
-        """Articles matching the reader's words, best match first where the database can rank.
+    def matching(self, terms):
+        """Articles containing every one of the reader's words.
 
-        PostgreSQL ranks with its full-text search; other databases (SQLite in
-        development) fall back to every word appearing in the title, summary or body.
+        PostgreSQL reads the stored search document (with word forms: "intensive"
+        finds "intensives"); other databases (SQLite in development) look for each
+        word in the title, summary or body.
         """
         terms = terms.strip()
         if not terms:
             return self
         if connections[self.db].vendor == "postgresql":
-            query = SearchQuery(terms, search_type="websearch", config="english")
-            return (
-                self.alias(search=search_vector())
-                .filter(search=query)
-                .annotate(rank=SearchRank(search_vector(), query))
-                .order_by("-rank", "-publish_at", "-pk")
-            )
+            return self.filter(search_document=search_query(terms))
         matches = Q()
         for word in terms.split():
             matches &= (
                 Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
             )
         return self.filter(matches)
+
+    def ranked_for(self, terms):
+        """Best match first where the database can rank (a title match above a body
+        match), then newest first."""
+        if terms.strip() and connections[self.db].vendor == "postgresql":
+            return self.annotate(
+                rank=SearchRank(F("search_document"), search_query(terms))
+            ).order_by("-rank", "-publish_at", "-pk")
+        return self.order_by("-publish_at", "-pk")
+
+    def search(self, terms, *, limit):
+        """The ids of the best matches among the `limit` newest ones, best first, and
+        whether more than `limit` articles matched. One query, however many match.
+        """
+        newest = self.matching(terms).order_by("-publish_at", "-pk").values("pk")
+        # One more than is ranked, to tell whether some were left out.
+        rows = list(
+            self.filter(pk__in=newest[: limit + 1])
+            .ranked_for(terms)
+            .values_list("pk", "publish_at")
+        )
+        if len(rows) <= limit:
+            return [pk for pk, _ in rows], False
+        oldest = min(rows, key=lambda row: (row[1], row[0]))
+        return [pk for pk, publish_at in rows if (pk, publish_at) != oldest], True
 
     def related_to(self, article):
         """Other articles sharing a topic with this one, those sharing most first."""
@@ -117,9 +196,32 @@ class ArticleQuerySet(models.QuerySet):
             .order_by("-shared_topics", "-publish_at", "-pk")
         )
 
+    def around(self, article):
+        """The article just before and the one just after `article` in publishing
+        order (up to two rows, in one query); ties on the date go by id."""
+        # The plain bound on publish_at lets the database start its index scan
+        # at the article instead of filtering its way there from one end.
+        when = article.publish_at
+        earlier = self.filter(
+            Q(publish_at__lt=when) | Q(pk__lt=article.pk), publish_at__lte=when
+        ).order_by("-publish_at", "-pk")
+        later = self.filter(
+            Q(publish_at__gt=when) | Q(pk__gt=article.pk), publish_at__gte=when
+        ).order_by("publish_at", "pk")
+        return self.filter(
+            Q(pk=Subquery(earlier.values("pk")[:1])) | Q(pk=Subquery(later.values("pk")[:1]))
+        )
+
     def scheduled(self):
         """Published articles whose time has not come yet."""
         return self.filter(status=Article.Status.PUBLISHED, publish_at__gt=timezone.now())
+
+
+class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
+    def get_queryset(self):
+        # The search document is the database's own, for search; loading it with
+        # every article would only cost time.
+        return super().get_queryset().defer("search_document")
 
 
 class Article(models.Model):
@@ -180,16 +282,24 @@ class Article(models.Model):
         help_text="Optional; only used with couples and intensive journeys.",
     )
     reading_minutes = models.PositiveSmallIntegerField(editable=False, default=1)
+    search_document = models.GeneratedField(
+        expression=SearchDocument(), output_field=SearchDocumentField(), db_persist=True
+    )
 
-    objects = ArticleQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["body_html", "cover_renditions"])
+    objects = ArticleManager()
+    history = HistoricalRecords(
+        excluded_fields=["body_html", "cover_renditions", "search_document"]
+    )
 
     class Meta:
         ordering = ["-publish_at", "-pk"]
         indexes = [
-            models.Index(fields=["status", "-publish_at"], name="article_status_publish"),
-            # The GIN index for full-text search (search_index()) exists on PostgreSQL
-            # only, so a migration creates it there rather than listing it here.
+            # Lists, newest first: the page of articles, and counts, from the index alone.
+            models.Index(fields=["status", "-publish_at", "-id"], name="article_status_publish_id"),
+            # The sitemap's "last modified": the newest change, without a scan.
+            models.Index(fields=["-updated_at"], name="article_updated"),
+            # The GIN index on search_document exists on PostgreSQL only, so a
+            # migration (0004) creates it there rather than listing it here.
         ]
         constraints = [
             models.CheckConstraint(

@@ -26,7 +26,7 @@ class TopicSitemap(Sitemap):
     priority = 0.5
 
     def items(self):
-        return Topic.objects.filter(articles__in=Article.objects.published()).distinct()
+        return Topic.objects.with_published_articles()
 
 
 class StaticPageSitemap(Sitemap):

@@ -1,5 +1,4 @@
 from django.urls import path
-from django.views.decorators.http import condition
 
 from articles import feeds, views
 from articles.cache import cache_public_page
@@ -21,11 +20,7 @@ urlpatterns = [
     ),
     path(
         "<slug:slug>/",
-        cache_public_page(
-            condition(etag_func=views.article_etag, last_modified_func=views.article_last_modified)(
-                views.ArticleDetailView.as_view()
-            )
-        ),
+        cache_public_page(views.ArticleDetailView.as_view()),
         name="detail",
     ),
 ]

@@ -1,13 +1,14 @@
 import hashlib
 
-from django.db.models import Q
+from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
 from django.views.generic import DetailView, ListView
 
 from articles import seo
-from articles.models import Article, Author, Topic
+from articles.models import SEARCH_RESULTS_MAX, Article, Author, Topic
 from articles.services import content_version
 
 
@@ -37,6 +38,9 @@ class PublishedArticlesMixin:
         context = super().get_context_data(**kwargs)
         crumbs = seo.breadcrumbs(self.request, *self.breadcrumb_trail())
         page = context["page_obj"].number if context["is_paginated"] else 1
+        if context["is_paginated"]:
+            # The pages next to this one and at both ends, not one link per page.
+            context["page_numbers"] = context["paginator"].get_elided_page_range(page)
         context.update(
             breadcrumbs=crumbs,
             structured_data=[seo.breadcrumb_list(crumbs)],
@@ -49,7 +53,21 @@ class ArticleListView(PublishedArticlesMixin, ListView):
     template_name = "articles/article_list.html"
 
     def get_queryset(self):
-        return super().get_queryset().search(self.search_terms)
+        articles = super().get_queryset()
+        self.has_more_matches = False
+        if not self.search_terms:
+            return articles
+        # Search results are paginated as a list of ids, best match first (no
+        # count query); only the shown page's articles are fetched.
+        ids, self.has_more_matches = articles.search(self.search_terms, limit=SEARCH_RESULTS_MAX)
+        return ids
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator, page, articles, is_paginated = super().paginate_queryset(queryset, page_size)
+        if self.search_terms:
+            found = super().get_queryset().in_bulk(page.object_list)
+            page.object_list = articles = [found[pk] for pk in page.object_list if pk in found]
+        return paginator, page, articles, is_paginated
 
     @property
     def search_terms(self):
@@ -58,7 +76,9 @@ class ArticleListView(PublishedArticlesMixin, ListView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             q=self.search_terms,
-            topics=Topic.objects.filter(articles__in=Article.objects.published()).distinct(),
+            has_more_matches=self.has_more_matches,
+            search_results_max=SEARCH_RESULTS_MAX,
+            topics=Topic.objects.with_published_articles(),
             **kwargs,
         )
 
@@ -92,20 +112,39 @@ class AuthorArticleListView(PublishedArticlesMixin, ListView):
 
 
 class ArticleDetailView(DetailView):
+    """An article, with ETag and Last-Modified computed from the article itself.
+
+    A browser revalidating its copy gets 304 Not Modified after the one query
+    that fetches the article; the page is rendered only when it changed.
+    """
+
     template_name = "articles/article_detail.html"
     context_object_name = "article"
 
     def get_queryset(self):
-        return (
-            visible_articles(self.request.user)
-            .select_related("author", "reviewer")
-            .prefetch_related("topics")
-        )
+        return visible_articles(self.request.user).select_related("author", "reviewer")
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        etag, last_modified = article_validators(self.object)
+        response = get_conditional_response(
+            request, etag=etag, last_modified=last_modified
+        ) or self.render_to_response(self.get_context_data(object=self.object))
+        response.headers.setdefault("Last-Modified", http_date(last_modified))
+        response.headers.setdefault("ETag", etag)
+        return response
 
     def get_context_data(self, **kwargs):
         article = self.object
-        published = Article.objects.published()
-        same_time = Q(publish_at=article.publish_at)
+        # Fetched only for a page that is rendered, not for a 304.
+        prefetch_related_objects([article], "topics")
+        published = Article.objects.published().for_cards()
+        previous_article = next_article = None
+        for neighbour in published.around(article):
+            if (neighbour.publish_at, neighbour.pk) < (article.publish_at, article.pk):
+                previous_article = neighbour
+            else:
+                next_article = neighbour
         crumbs = seo.breadcrumbs(
             self.request,
             ("Articles", reverse("articles:list")),
@@ -114,14 +153,8 @@ class ArticleDetailView(DetailView):
         return super().get_context_data(
             is_preview=not article.is_public,
             related=published.related_to(article)[:3],
-            previous_article=published.filter(
-                Q(publish_at__lt=article.publish_at) | (same_time & Q(pk__lt=article.pk))
-            ).first(),
-            next_article=published.filter(
-                Q(publish_at__gt=article.publish_at) | (same_time & Q(pk__gt=article.pk))
-            )
-            .order_by("publish_at", "pk")
-            .first(),
+            previous_article=previous_article,
+            next_article=next_article,
             breadcrumbs=crumbs,
             structured_data=[seo.blog_posting(self.request, article), seo.breadcrumb_list(crumbs)],
             canonical_url=seo.canonical_url(self.request, article.get_absolute_url()),
@@ -141,35 +174,17 @@ class ArticleDetailView(DetailView):
         return response
 
 
-def _article_validators(request, slug):
-    """(ETag, Last-Modified) of the article page, or (None, None) when it is not visible.
-
-    Looked up once per request, although `condition` asks twice.
-    """
-    if not hasattr(request, "_article_validators"):
-        dates = (
-            visible_articles(request.user)
-            .filter(slug=slug)
-            .values_list("updated_at", "publish_at")
-            .first()
-        )
-        if dates is None:
-            request._article_validators = (None, None)
-        else:
-            updated_at, publish_at = dates
-            # The page also shows related and neighbouring articles, which the
-            # content version covers.
-            seed = f"{slug}:{updated_at.isoformat()}:{publish_at.isoformat()}:{content_version()}"
-            request._article_validators = (
-                hashlib.sha256(seed.encode()).hexdigest()[:32],
-                max(updated_at, publish_at),
-            )
-    return request._article_validators
-
-
-def article_etag(request, slug):
-    return _article_validators(request, slug)[0]
-
-
-def article_last_modified(request, slug):
-    return _article_validators(request, slug)[1]
+def article_validators(article):
+    """(ETag, Last-Modified as a timestamp) of an article's page."""
+    # The page also shows related and neighbouring articles, which the content
+    # version covers.
+    seed = ":".join(
+        [
+            article.slug,
+            article.updated_at.isoformat(),
+            article.publish_at.isoformat(),
+            str(content_version()),
+        ]
+    )
+    etag = f'"{hashlib.sha256(seed.encode()).hexdigest()[:32]}"'
+    return etag, int(max(article.updated_at, article.publish_at).timestamp())

@@ -218,7 +218,8 @@ def make_articles(count, topic, author):
 
 # What each page costs, however many articles exist: page count, the page of
 # articles, their topics (and for some pages the topic or author itself, the
-# topics menu, the next scheduled article for the page cache's timeout).
+# topics menu, the next scheduled article for the page cache's timeout). An
+# article: itself, its topics, related articles, previous and next together.
 @pytest.mark.parametrize(
     ("url_name", "kwargs", "queries"),
     [
@@ -226,7 +227,7 @@ def make_articles(count, topic, author):
         ("articles:list", {}, 5),
         ("articles:topic", {"slug": "shared"}, 5),
         ("articles:author", {"slug": "writer"}, 5),
-        ("articles:detail", {"slug": "shared-topic-article"}, 7),
+        ("articles:detail", {"slug": "shared-topic-article"}, 5),
         ("articles:feed", {}, 3),
     ],
 )
@@ -250,3 +251,62 @@ def test_article_shows_an_updated_date_only_after_a_later_edit(client):
     empty_caches()
     html = client.get(article.get_absolute_url()).content.decode()
     assert "· Updated <time" in html
+
+
+def test_an_article_page_missing_from_the_page_cache_runs_at_most_four_queries(
+    client, django_assert_max_num_queries
+):
+    topic = TopicFactory()
+    ArticleFactory(title="Before", topics=[topic], publish_at=days_ago(3))
+    article = ArticleFactory(title="The article", topics=[topic], publish_at=days_ago(2))
+    ArticleFactory(title="After", topics=[topic], publish_at=days_ago(1))
+    # The first page also lets the page cache remember when the next scheduled
+    # article is due (articles.cache); a new query string misses the page cache.
+    client.get(article.get_absolute_url())
+    # The article, its topics, related articles, and previous and next together.
+    with django_assert_max_num_queries(4):
+        response = client.get(article.get_absolute_url(), {"utm_source": "newsletter"})
+    html = response.content.decode()
+    assert "Previous article</span> Before" in html and "Next article</span> After" in html
+    assert "Related articles" in html
+
+
+def test_article_revalidation_fetches_the_article_and_nothing_else(
+    client, django_assert_num_queries
+):
+    article = ArticleFactory(topics=[TopicFactory()])
+    etag = client.get(article.get_absolute_url())["ETag"]
+    with django_assert_num_queries(1):
+        response = client.get(
+            article.get_absolute_url(), {"again": 1}, headers={"if-none-match": etag}
+        )
+    assert response.status_code == 304
+    assert response["ETag"] == etag
+
+
+def test_a_long_list_links_the_pages_near_this_one_and_at_both_ends(client, monkeypatch):
+    monkeypatch.setattr("articles.views.ArticleListView.paginate_by", 1)
+    for day in range(20):
+        ArticleFactory(title=f"Day {day} story", publish_at=days_ago(day + 1))
+    html = client.get(reverse("articles:list"), {"page": 10}).content.decode()
+    links = [f'href="?page={number}"' for number in (1, 2, 7, 8, 9, 11, 12, 13, 19, 20)]
+    assert all(link in html for link in links)
+    assert 'href="?page=10" aria-current="page"' in html
+    assert 'href="?page=5"' not in html and 'href="?page=15"' not in html
+    assert html.count("<li><span>…</span></li>") == 2
+
+
+def test_topic_page_lists_an_article_in_several_topics_once(client):
+    first, second = TopicFactory(slug="first"), TopicFactory(slug="second")
+    ArticleFactory(title="In both topics", topics=[first, second])
+    html = client.get(reverse("articles:topic", kwargs={"slug": "first"})).content.decode()
+    assert html.count("In both topics") == 1
+
+
+def test_topics_menu_lists_only_topics_with_a_published_article(client):
+    TopicFactory(name="Empty topic")
+    ArticleFactory(draft=True, topics=[TopicFactory(name="Only a draft")])
+    ArticleFactory(topics=[TopicFactory(name="Has an article")])
+    html = client.get(reverse("articles:list")).content.decode()
+    assert "Has an article" in html
+    assert "Empty topic" not in html and "Only a draft" not in html

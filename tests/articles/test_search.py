@@ -1,0 +1,106 @@
+"""Searching the articles: what is found, in what order, and how much it costs."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="full-text search and its stored document are PostgreSQL's; SQLite searches the text",
+)
+
+
+def days_ago(days):
+    return timezone.now() - timedelta(days=days)
+
+
+def search(client, words):
+    return client.get(reverse("articles:list"), {"q": words}).content.decode()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        {"title": "A lighthouse at night"},
+        {"summary": "About a lighthouse."},
+        {"body": "## Part one\n\nWe walked to the lighthouse.\n"},
+    ],
+    ids=["title", "summary", "body"],
+)
+def test_search_finds_an_article_by_its_title_summary_or_body(client, text):
+    ArticleFactory(**{"title": "The found one", **text})
+    ArticleFactory(title="Something else")
+    html = search(client, "lighthouse")
+    assert ("A lighthouse at night" if "title" in text else "The found one") in html
+    assert "Something else" not in html
+    assert "1 article found" in html
+
+
+@postgresql_only
+def test_search_ranks_a_title_match_above_a_summary_match_above_a_body_match(client):
+    ArticleFactory(title="In the body", body="Thinking about a lighthouse.", publish_at=days_ago(1))
+    ArticleFactory(title="In the summary", summary="A lighthouse.", publish_at=days_ago(2))
+    ArticleFactory(title="A lighthouse in the title", publish_at=days_ago(3))
+    html = search(client, "lighthouse")
+    assert (
+        html.index("A lighthouse in the title")
+        < html.index("In the summary")
+        < html.index("In the body")
+    )
+
+
+def test_search_with_more_matches_than_it_ranks_asks_for_more_words(client, monkeypatch):
+    monkeypatch.setattr("articles.views.SEARCH_RESULTS_MAX", 3)
+    for day in range(5):
+        ArticleFactory(title=f"Lighthouse {day}", publish_at=days_ago(day + 1))
+    html = search(client, "lighthouse")
+    assert "More than 3 articles found" in html
+    assert "Add words to your search" in html
+    # The newest three are the ones ranked and shown.
+    assert all(f"Lighthouse {day}<" in html for day in range(3))
+    assert "Lighthouse 3<" not in html and "Lighthouse 4<" not in html
+
+
+def test_search_with_no_more_matches_than_it_ranks_gives_the_count(client, monkeypatch):
+    monkeypatch.setattr("articles.views.SEARCH_RESULTS_MAX", 3)
+    for day in range(3):
+        ArticleFactory(title=f"Lighthouse {day}", publish_at=days_ago(day + 1))
+    html = search(client, "lighthouse")
+    assert "3 articles found" in html
+    assert "More than" not in html
+
+
+def test_search_costs_the_same_queries_however_many_articles_match(
+    client, django_assert_num_queries, monkeypatch
+):
+    monkeypatch.setattr("articles.views.SEARCH_RESULTS_MAX", 5)
+    ArticleFactory(title="Lighthouse first")
+    client.get(reverse("articles:list"), {"q": "lighthouse"})  # the page cache's own look-ups
+    with django_assert_num_queries(3) as few:
+        client.get(reverse("articles:list"), {"q": "lighthouse", "few": 1})
+    for number in range(12):
+        ArticleFactory(title=f"Lighthouse {number}")
+    # The ranked ids of the matches, the page of results, their topics.
+    with django_assert_num_queries(len(few)):
+        client.get(reverse("articles:list"), {"q": "lighthouse", "many": 1})
+
+
+@postgresql_only
+def test_the_stored_search_document_follows_the_articles_text(client):
+    article = ArticleFactory(title="A lighthouse at night")
+    assert Article.objects.matching("lighthouse").get() == article
+    article.title = "A harbour at dawn"
+    article.save()
+    assert not Article.objects.matching("lighthouse").exists()
+    assert Article.objects.matching("harbour").get() == article
+    # Written by the database itself, so an update() without save() counts too.
+    Article.objects.filter(pk=article.pk).update(body="Gulls over the water.")
+    assert Article.objects.matching("gull").get() == article
