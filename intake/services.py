@@ -1,7 +1,9 @@
 """Everything that changes intake data and has side effects.
 
 Views and admin actions call these functions; they run in a transaction and
-queue email with transaction.on_commit, so a mail failure never loses a request.
+record each email as a Notification row in it (an outbox). Sending happens
+later, in a task, so a mail failure never loses a request (notifications_queue
+says when the task itself is queued).
 """
 
 # --- Public side: requests, partner links, partner answers, notifications ------
@@ -9,11 +11,13 @@ queue email with transaction.on_commit, so a mail failure never loses a request.
 import logging
 import secrets
 import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, router, transaction
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
@@ -50,7 +54,6 @@ class RequestCreated:
 
 
 @sensitive_variables()
-@transaction.atomic
 def request_create(
     *,
     submission_key: uuid.UUID,
@@ -84,10 +87,6 @@ def request_create(
     The same submission_key twice (a double click, back and resend) stores one
     request; the second call returns the first one with is_new False.
     """
-    existing = IntakeRequest.objects.filter(submission_key=submission_key).first()
-    if existing:
-        return RequestCreated(request=existing, token=None, invitation=None, is_new=False)
-
     now = timezone.now()
     is_couples = journey in COUPLES_JOURNEYS
     safety_concern = is_couples and partner_safety in _SAFETY_CONCERNS
@@ -123,43 +122,37 @@ def request_create(
         "agreed_confidentiality_at": now if is_couples and agrees_confidentiality else None,
         "created_at": now,
     }
-    intake_request, is_new = _request_insert(fields)
-    if not is_new:
-        return RequestCreated(request=intake_request, token=None, invitation=None, is_new=False)
+    # Nearly every post is new, so it is stored without a look-up first: the
+    # unique submission key refuses a repeat (even one sent at the same moment),
+    # and only then is the first request looked up.
+    for _attempt in range(8):
+        try:
+            return _request_store(fields, reference=new_reference())
+        except IntegrityError:
+            existing = IntakeRequest.objects.filter(submission_key=submission_key).first()
+            if existing:
+                return RequestCreated(request=existing, token=None, invitation=None, is_new=False)
+            # Otherwise the random reference was taken: try another.
+    raise IntegrityError("Could not find a free request reference.")
 
+
+@transaction.atomic
+def _request_store(fields: dict, *, reference: str) -> RequestCreated:
+    """The request, its partner invitation and its notifications, all or nothing."""
+    intake_request = IntakeRequest.objects.create(reference=reference, **fields)
     token = invitation = None
-    if is_couples and not safety_concern:
+    if intake_request.journey in COUPLES_JOURNEYS and not intake_request.is_safety_flagged:
         invitation, token = invitation_create(request=intake_request)
 
     kinds = [Notification.Kind.NEW_REQUEST]
-    if email and is_email_ok:
+    if intake_request.email and intake_request.is_email_ok:
         kinds.append(Notification.Kind.RECEIPT)
         if token and intake_request.wants_link_emailed:
             kinds.append(Notification.Kind.PARTNER_LINK)
-    for kind in kinds:
-        notification_queue(
-            request=intake_request,
-            kind=kind,
-            secret=token if kind == Notification.Kind.PARTNER_LINK else "",
-        )
+    notifications_queue(
+        request=intake_request, kinds=kinds, secret_for={Notification.Kind.PARTNER_LINK: token}
+    )
     return RequestCreated(request=intake_request, token=token, invitation=invitation, is_new=True)
-
-
-def _request_insert(fields: dict) -> tuple[IntakeRequest, bool]:
-    """Insert with a fresh reference, trying again on the rare collision.
-
-    Returns the request and whether it is new: when a concurrent post of the
-    same form committed first, its request is ours.
-    """
-    for _attempt in range(8):
-        try:
-            with transaction.atomic():
-                return IntakeRequest.objects.create(reference=new_reference(), **fields), True
-        except IntegrityError:
-            existing = IntakeRequest.objects.filter(submission_key=fields["submission_key"]).first()
-            if existing:
-                return existing, False
-    raise IntegrityError("Could not find a free request reference.")
 
 
 def invitation_create(*, request: IntakeRequest) -> tuple[PartnerInvitation, str]:
@@ -179,12 +172,9 @@ def invitation_find(*, token: str) -> PartnerInvitation | None:
     # Real tokens are 43 characters; anything much longer is not worth hashing.
     if not token or len(token) > 100:
         return None
-    return (
-        PartnerInvitation.objects.usable()
-        .select_related("request")
-        .filter(token_hash=hash_token(token))
-        .first()
-    )
+    # Without the request: the partner's page needs nothing of it, and its
+    # encrypted answers would be decrypted for nothing.
+    return PartnerInvitation.objects.usable().filter(token_hash=hash_token(token)).first()
 
 
 @sensitive_variables()
@@ -252,16 +242,54 @@ def partner_response_record(
 
 
 def notification_queue(*, request: IntakeRequest, kind: str, secret: str = "") -> Notification:
-    """Record an email to send; it is sent once the surrounding transaction commits."""
-    notification = Notification.objects.create(request=request, kind=kind, secret=secret)
-    transaction.on_commit(lambda: _notification_enqueue(notification.pk), robust=True)
-    return notification
+    """Record an email to send; see notifications_queue."""
+    return notifications_queue(request=request, kinds=[kind], secret_for={kind: secret})[0]
+
+
+def notifications_queue(
+    *, request: IntakeRequest, kinds: Sequence[str], secret_for: Mapping[str, str | None]
+) -> list[Notification]:
+    """Record emails to send, in one insert; they are sent once the surrounding
+    transaction commits. `secret_for` holds what a kind of email must carry.
+
+    When the tasks backend keeps its queue in this database, each task is queued
+    in the same transaction: the notifications and their tasks are stored
+    together or not at all, with no commit of their own. Any other backend (the
+    immediate one sends at once) gets the tasks after the commit, so that a mail
+    failure can never undo the change that caused it.
+    """
+    notifications = Notification.objects.bulk_create(
+        [
+            Notification(request=request, kind=kind, secret=secret_for.get(kind) or "")
+            for kind in kinds
+        ]
+    )
+    in_transaction = _tasks_share_the_database()
+    for notification in notifications:
+        if in_transaction:
+            _notification_enqueue(notification.pk)
+        else:
+            # One callback each: a failure to queue one must not stop the others.
+            transaction.on_commit(partial(_notification_enqueue, notification.pk), robust=True)
+    return notifications
 
 
 def _notification_enqueue(notification_id: int) -> None:
     from intake.tasks import send_notification
 
     send_notification.enqueue(notification_id=notification_id)
+
+
+def _tasks_share_the_database() -> bool:
+    """Whether queueing a notification's task only writes a row beside it."""
+    from django_tasks_db import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    from intake.tasks import send_notification
+
+    return isinstance(send_notification.get_backend(), DatabaseBackend) and (
+        router.db_for_write(DBTaskResult) == router.db_for_write(Notification)
+    )
 
 
 def notification_send(*, notification: Notification) -> bool:

@@ -88,11 +88,18 @@ def rate_limit_exceeded(request, *, scope: str) -> bool:
     # A hash: the cache needs no readable address, and keys stay short and safe.
     address = hashlib.sha256(client_address(request).encode()).hexdigest()[:32]
     key = f"intake-rate:{scope}:{address}"
-    cache.add(key, 0, timeout=window)
+    # Counting first saves a round trip whenever a window is already open.
     try:
         count = cache.incr(key)
     except ValueError:
-        # The window ended between add and incr.
-        cache.set(key, 1, timeout=window)
-        count = 1
+        if cache.add(key, 1, timeout=window):
+            count = 1
+        else:
+            # Another worker opened the window meanwhile.
+            try:
+                count = cache.incr(key)
+            except ValueError:
+                # ... and it ended at once.
+                cache.set(key, 1, timeout=window)
+                count = 1
     return count > limit

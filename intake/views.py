@@ -5,13 +5,15 @@ from django.core.exceptions import ValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
 from articles.models import Article
-from intake import spam
+from articles.services import content_version
+from intake import skeleton, spam
 from intake.choices import COUPLES_JOURNEYS, CrisisAnswer, Journey, SafetyAnswer
 from intake.csrf import csrf_protect_no_referrer
 from intake.forms import IntakeRequestForm, PartnerResponseForm
@@ -39,6 +41,16 @@ STALE_FORM_MESSAGE = (
 
 def for_partners_articles():
     return Article.objects.published().in_topic("for-partners").distinct()[:4]
+
+
+def next_article_publish_at():
+    """When the next scheduled article goes live (no content change marks it)."""
+    return (
+        Article.objects.scheduled()
+        .order_by("publish_at")
+        .values_list("publish_at", flat=True)
+        .first()
+    )
 
 
 def too_many_requests(request):
@@ -73,8 +85,7 @@ def spam_check(request, form_class, form):
 @require_http_methods(["GET", "HEAD", "POST"])
 def request_form(request):
     if request.method != "POST":
-        form = IntakeRequestForm(initial=IntakeRequestForm.initial_from_query(request.GET))
-        return render(request, "intake/request_form.html", {"form": form, "nav": "request"})
+        return _blank_request_form(request)
 
     form = IntakeRequestForm(request.POST)
     outcome = spam_check(request, IntakeRequestForm, form)
@@ -131,6 +142,20 @@ def request_form(request):
     )
 
 
+def _blank_request_form(request):
+    """The same for every visitor but for the answers a link may preselect."""
+    initial = IntakeRequestForm.initial_from_query(request.GET)
+
+    def render_blank():
+        form = IntakeRequestForm(initial=initial | skeleton.FORM_INITIAL)
+        context = {"form": form, "nav": "request"} | skeleton.CONTEXT
+        return render_to_string("intake/request_form.html", context, request)
+
+    return skeleton.blank_page(
+        request, key=("request", *sorted(initial.items())), render=render_blank
+    )
+
+
 @never_cache
 @require_safe
 def request_done(request):
@@ -161,41 +186,57 @@ def partner(request, token):
     if invitation is None:
         raise Http404
     if request.method != "POST":
-        form = PartnerResponseForm()
-    else:
-        form = PartnerResponseForm(request.POST)
-        outcome = spam_check(request, PartnerResponseForm, form)
-        if outcome == "drop":
-            if spam.rate_limit_exceeded(request, scope="partner"):
-                return too_many_requests(request)
-            request.session[PARTNER_DONE_SESSION_KEY] = {}
-            return redirect("intake:partner-done")
-        if outcome is not None:
-            form = outcome
-        elif form.is_valid():
-            if spam.rate_limit_exceeded(request, scope="partner"):
-                return too_many_requests(request)
-            try:
-                partner_response_record(invitation=invitation, **form.response_fields())
-            except InvitationNotUsable as exc:
-                raise Http404 from exc
-            request.session[PARTNER_DONE_SESSION_KEY] = {
-                "answer": form.cleaned_data["answer"],
-                "in_crisis": form.cleaned_data["in_crisis"] == CrisisAnswer.YES,
-                "safety_concern": form.cleaned_data["partner_safety"] in SAFETY_CONCERNS,
-            }
-            return redirect("intake:partner-done")
+        response = _blank_partner_page(request)
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+    form = PartnerResponseForm(request.POST)
+    outcome = spam_check(request, PartnerResponseForm, form)
+    if outcome == "drop":
+        if spam.rate_limit_exceeded(request, scope="partner"):
+            return too_many_requests(request)
+        request.session[PARTNER_DONE_SESSION_KEY] = {}
+        return redirect("intake:partner-done")
+    if outcome is not None:
+        form = outcome
+    elif form.is_valid():
+        if spam.rate_limit_exceeded(request, scope="partner"):
+            return too_many_requests(request)
+        try:
+            partner_response_record(invitation=invitation, **form.response_fields())
+        except InvitationNotUsable as exc:
+            raise Http404 from exc
+        request.session[PARTNER_DONE_SESSION_KEY] = {
+            "answer": form.cleaned_data["answer"],
+            "in_crisis": form.cleaned_data["in_crisis"] == CrisisAnswer.YES,
+            "safety_concern": form.cleaned_data["partner_safety"] in SAFETY_CONCERNS,
+        }
+        return redirect("intake:partner-done")
     response = render(
         request,
         "intake/partner.html",
-        {
-            "form": form,
-            "error_links": form.error_links() if form.is_bound else [],
-            "articles": for_partners_articles(),
-        },
+        {"form": form, "error_links": form.error_links(), "articles": for_partners_articles()},
     )
     response["Referrer-Policy"] = "no-referrer"
     return response
+
+
+def _blank_partner_page(request):
+    """The same for every partner; the articles it lists change with the content."""
+
+    def render_blank():
+        context = {
+            "form": PartnerResponseForm(initial=skeleton.FORM_INITIAL),
+            "error_links": [],
+            "articles": for_partners_articles(),
+        } | skeleton.CONTEXT
+        return render_to_string("intake/partner.html", context, request)
+
+    return skeleton.blank_page(
+        request,
+        key=("partner", content_version()),
+        render=render_blank,
+        valid_until=next_article_publish_at,
+    )
 
 
 @never_cache

@@ -1,5 +1,6 @@
 """Posts to the request form and the partner page, built as a person would send them."""
 
+import re
 import time
 import uuid
 
@@ -17,6 +18,11 @@ REQUESTER_NAME = "Jordan Quillfeather"
 PARTNER_NAME = "Alexqx Partnerly"
 PARTNER_MESSAGE = "I am nervous about this QX7-partner-message"
 PARTNER_AVAILABILITY = "Mornings before work QX7-partner-availability"
+
+
+def form_values(html: str) -> dict:
+    """The hidden values a page's form carries, as a browser would post them back."""
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html))
 
 
 def long_ago() -> str:

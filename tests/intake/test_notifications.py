@@ -305,3 +305,67 @@ def test_partner_link_waiting_to_be_sent_is_encrypted(client, settings):
 
     assert secret and token not in secret
     assert Notification.objects.get(kind=Notification.Kind.PARTNER_LINK).secret == token
+
+
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def queued_notification_ids() -> set[int]:
+    from django_tasks_db.models import DBTaskResult
+
+    return {
+        task.args_kwargs["kwargs"]["notification_id"]
+        for task in DBTaskResult.objects.filter(task_path="intake.tasks.send_notification")
+    }
+
+
+def test_database_queue_gets_the_tasks_with_the_request_in_one_go(
+    client, settings, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    settings.TASKS = DATABASE_TASKS
+
+    # The request, two notifications, their two tasks, and the savepoint around them.
+    with django_capture_on_commit_callbacks() as waiting, django_assert_max_num_queries(7):
+        response = client.post(reverse("intake:request"), request_post())
+
+    assert response.status_code == 302
+    assert waiting == []
+    notifications = set(Notification.objects.values_list("pk", flat=True))
+    assert len(notifications) == 2
+    assert queued_notification_ids() == notifications
+
+
+def test_request_that_cannot_be_stored_queues_nothing(client, settings, monkeypatch):
+    from django.db import OperationalError
+
+    from intake import services
+
+    settings.TASKS = DATABASE_TASKS
+    enqueue = services._notification_enqueue
+    calls = []
+
+    def enqueue_then_fail(notification_id):
+        enqueue(notification_id)
+        calls.append(notification_id)
+        if len(calls) == 2:
+            raise OperationalError("the database went away")
+
+    monkeypatch.setattr(services, "_notification_enqueue", enqueue_then_fail)
+
+    response = client.post(reverse("intake:request"), request_post())
+
+    assert response.status_code == 503
+    assert CONCERNS in response.content.decode()
+    assert not IntakeRequest.objects.exists()
+    assert not Notification.objects.exists()
+    assert queued_notification_ids() == set()
+
+
+def test_partner_answer_is_queued_with_the_answer(client, settings):
+    intake_request, token = couples_request_with_token(client)
+    settings.TASKS = DATABASE_TASKS
+
+    client.post(partner_url(token), partner_post("questions"))
+
+    answer = Notification.objects.get(kind=Notification.Kind.PARTNER_ANSWER)
+    assert answer.pk in queued_notification_ids()

@@ -8,8 +8,8 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from intake import services, spam
+from intake.forms import IntakeRequestForm
 from intake.models import IntakeRequest, Notification, PartnerResponse
-from intake.services import _request_insert
 from tests.intake.journeys import (
     CONCERNS,
     couples_request_with_token,
@@ -171,20 +171,23 @@ def test_a_concurrent_post_of_the_same_form_finds_the_first_request():
         **_fields(submission_key=uuid.uuid4()), reference="R-AAAAAA"
     )
 
-    found, is_new = _request_insert(_fields(submission_key=first.submission_key))
+    created = services.request_create(**_form_fields(submission_key=first.submission_key))
 
-    assert found == first and not is_new
+    assert created.request == first and not created.is_new
     assert IntakeRequest.objects.count() == 1
+    assert Notification.objects.count() == 0
 
 
 def test_a_reference_collision_is_retried(monkeypatch):
     references = iter(["R-AAAAAA", "R-AAAAAA", "R-BBBBBB"])
     monkeypatch.setattr(services, "new_reference", lambda: next(references))
 
-    first, _ = _request_insert(_fields(submission_key=uuid.uuid4()))
-    second, is_new = _request_insert(_fields(submission_key=uuid.uuid4()))
+    first = services.request_create(**_form_fields())
+    second = services.request_create(**_form_fields())
 
-    assert (first.reference, second.reference, is_new) == ("R-AAAAAA", "R-BBBBBB", True)
+    assert (first.request.reference, second.request.reference) == ("R-AAAAAA", "R-BBBBBB")
+    assert second.is_new
+    assert Notification.objects.filter(request=second.request).count() == 2
 
 
 def test_references_are_short_and_easy_to_read_aloud(client):
@@ -259,3 +262,10 @@ def _fields(**overrides) -> dict:
         "acknowledged_not_emergency_at": now,
         **overrides,
     }
+
+
+def _form_fields(**overrides) -> dict:
+    """request_create's arguments, as the request form gives them."""
+    form = IntakeRequestForm(request_post())
+    assert form.is_valid(), form.errors
+    return form.request_fields() | overrides
