@@ -33,6 +33,7 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import parse_http_date_safe
@@ -61,6 +62,8 @@ def cache_public_page(view):
         setattr(response, PUBLIC_PAGE_ATTRIBUTE, True)
         return response
 
+    # So that the middleware need not ask the cache about other views' pages.
+    setattr(wrapped, PUBLIC_PAGE_ATTRIBUTE, True)
     return wrapped
 
 
@@ -96,13 +99,17 @@ class PageCacheMiddleware:
             return self.get_response(request)
 
         key = _page_key(request)
-        page, version = _stored_page(key)
-        if page is not None:
+        version = content_version_recent(settings.PAGE_CACHE_VERSION_CHECK_SECONDS)
+        page = local_pages.get(key)
+        if version is None or page is None or not page.is_current(version):
+            if not _is_public_view(request):
+                # The request form, a partner page, a 404: never stored, so
+                # no round trip to look for them.
+                return self.get_response(request)
+            page, version = _shared_page(key)
+        if page is not None and page.is_current(version):
             return _revalidated(request, page.response())
 
-        if version is None:
-            version = content_version()
-            content_version_recent.remember(version)
         response = self.get_response(request)
         if getattr(response, PUBLIC_PAGE_ATTRIBUTE, False) and _response_is_cacheable(
             request, response
@@ -117,21 +124,27 @@ class PageCacheMiddleware:
         return response
 
 
-def _stored_page(key):
-    """The page stored under `key` if it is still current (else None), and the
-    current content version (None if the shared cache has none)."""
-    version = content_version_recent(settings.PAGE_CACHE_VERSION_CHECK_SECONDS)
-    page = local_pages.get(key)
-    if version is None or page is None or not page.is_current(version):
-        found = cache.get_many([CONTENT_VERSION_KEY, key])
-        version = found.get(CONTENT_VERSION_KEY)
-        page = found.get(key)
-        if version is not None:
-            content_version_recent.remember(version)
-        if not isinstance(page, CachedPage):
-            return None, version
-        local_pages.put(key, page)
-    return (page if page.is_current(version) else None), version
+def _shared_page(key):
+    """The page stored under `key` in the shared cache (or None) and the current
+    content version, in one round trip; this process keeps both."""
+    found = cache.get_many([CONTENT_VERSION_KEY, key])
+    version = found.get(CONTENT_VERSION_KEY)
+    if version is None:
+        version = content_version()
+    content_version_recent.remember(version)
+    page = found.get(key)
+    if not isinstance(page, CachedPage):
+        return None, version
+    local_pages.put(key, page)
+    return page, version
+
+
+def _is_public_view(request):
+    try:
+        match = resolve(request.path_info, getattr(request, "urlconf", None))
+    except Resolver404:
+        return False
+    return getattr(match.func, PUBLIC_PAGE_ATTRIBUTE, False)
 
 
 class LocalPages:

@@ -8,7 +8,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.test import Client
-from django.urls import reverse
+from django.urls import path, resolve, reverse
 from django.utils import timezone
 from django.utils.http import http_date
 
@@ -146,53 +146,69 @@ def test_not_found_pages_are_not_cached(client):
     assert client.get(url).status_code == 200
 
 
-def through_page_cache(view):
-    """The view as the site runs it: marked public, behind the page cache middleware."""
-    return PageCacheMiddleware(cache_public_page(view))
+VIEW_CALLS = []
 
 
-def test_a_public_page_is_stored_and_served_without_the_view(rf):
-    calls = []
+def hello(request):
+    VIEW_CALLS.append(request.path)
+    return HttpResponse("hello", headers={"X-Served-By": "view"})
 
-    def view(request):
-        calls.append(request)
-        return HttpResponse("hello", headers={"X-Served-By": "view"})
 
-    handler = through_page_cache(view)
-    first = handler(rf.get("/hello/"))
-    second = handler(rf.get("/hello/"))
-    assert len(calls) == 1
+def cookie(request):
+    VIEW_CALLS.append(request.path)
+    response = HttpResponse("hello")
+    response.set_cookie("flavour", "oat")
+    return response
+
+
+def mine(request):
+    VIEW_CALLS.append(request.path)
+    return HttpResponse("mine")
+
+
+# Views of these tests' own, wired as the site wires its pages.
+urlpatterns = [
+    path("hello/", cache_public_page(hello)),
+    path("cookie/", cache_public_page(cookie)),
+    path("mine/", mine),
+]
+
+
+@pytest.fixture
+def page_cache(rf):
+    VIEW_CALLS.clear()
+    handler = PageCacheMiddleware(
+        lambda request: resolve(request.path_info, __name__).func(request)
+    )
+
+    def get(path):
+        request = rf.get(path)
+        request.urlconf = __name__
+        return handler(request)
+
+    return get
+
+
+def test_a_public_page_is_stored_and_served_without_the_view(page_cache):
+    first = page_cache("/hello/")
+    second = page_cache("/hello/")
+    assert VIEW_CALLS == ["/hello/"]
     assert second.status_code == 200
     assert second.content == first.content == b"hello"
     assert second["X-Served-By"] == "view"
 
 
-def test_a_response_that_sets_a_cookie_is_not_cached(rf):
-    calls = []
-
-    def view(request):
-        calls.append(request)
-        response = HttpResponse("hello")
-        response.set_cookie("flavour", "oat")
-        return response
-
-    handler = through_page_cache(view)
-    handler(rf.get("/cookie/"))
-    handler(rf.get("/cookie/"))
-    assert len(calls) == 2
+def test_a_response_that_sets_a_cookie_is_not_cached(page_cache):
+    page_cache("/cookie/")
+    page_cache("/cookie/")
+    assert VIEW_CALLS == ["/cookie/", "/cookie/"]
 
 
-def test_a_page_not_marked_public_is_not_cached(rf):
-    calls = []
-
-    def view(request):
-        calls.append(request)
-        return HttpResponse("mine")
-
-    handler = PageCacheMiddleware(view)
-    handler(rf.get("/private/"))
-    handler(rf.get("/private/"))
-    assert len(calls) == 2
+def test_a_page_not_marked_public_is_not_cached_nor_looked_for(page_cache, monkeypatch):
+    page_cache("/mine/")
+    monkeypatch.setattr(cache, "get_many", lambda keys: pytest.fail("asked the shared cache"))
+    page_cache("/mine/")
+    assert VIEW_CALLS == ["/mine/", "/mine/"]
 
 
 def test_a_feed_goes_out_in_one_piece(client, content):
