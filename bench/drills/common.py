@@ -44,6 +44,10 @@ def prepared_site(*, base_url: str | None = None, **overrides: str) -> tuple[dic
     """A fresh drill database with the demo content, and the settings to serve it."""
     database_url = prepare_database(DRILL_DATABASE, fresh=True, base_url=base_url)
     flush_redis(DRILL_REDIS_DB)
+    # No recycling after GUNICORN_MAX_REQUESTS: the drills count a replaced
+    # worker as a crash, and at a few hundred requests a second the routine
+    # replacement comes within a drill's half minute.
+    overrides.setdefault("GUNICORN_MAX_REQUESTS", "0")
     env = site_env(
         database_url=database_url, redis_db=DRILL_REDIS_DB, port=free_port(), **overrides
     )
