@@ -39,7 +39,12 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import parse_http_date_safe
 
 from articles.models import Article
-from articles.services import CONTENT_VERSION_KEY, content_version, content_version_recent
+from articles.services import (
+    CONTENT_VERSION_KEY,
+    content_version,
+    content_version_cached,
+    content_version_recent,
+)
 
 NEXT_PUBLISH_KEY = "articles:next-publish"
 
@@ -221,7 +226,7 @@ def _page_key(request):
 def page_cache_timeout(*, version=None):
     """settings.PAGE_CACHE_SECONDS, cut short so that a scheduled article appears on time."""
     timeout = settings.PAGE_CACHE_SECONDS
-    next_publish_at = _next_publish_at(content_version() if version is None else version)
+    next_publish_at = _next_publish_at(content_version_cached() if version is None else version)
     if next_publish_at is not None:
         seconds = (next_publish_at - timezone.now()).total_seconds()
         timeout = min(timeout, max(0, int(seconds)))

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -55,6 +56,16 @@ class _RecentVersion:
 
 
 content_version_recent = _RecentVersion()
+
+
+def content_version_cached() -> int:
+    """content_version(), or the number this process read less than
+    settings.PAGE_CACHE_VERSION_CHECK_SECONDS ago (no round trip)."""
+    version = content_version_recent(settings.PAGE_CACHE_VERSION_CHECK_SECONDS)
+    if version is None:
+        version = content_version()
+        content_version_recent.remember(version)
+    return version
 
 
 def content_version_bump() -> None:

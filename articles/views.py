@@ -9,7 +9,7 @@ from django.views.generic import DetailView, ListView
 
 from articles import seo
 from articles.models import SEARCH_RESULTS_MAX, Article, Author, Topic
-from articles.services import content_version
+from articles.services import content_version_cached
 
 
 def can_preview(user):
@@ -183,7 +183,7 @@ def article_validators(article):
             article.slug,
             article.updated_at.isoformat(),
             article.publish_at.isoformat(),
-            str(content_version()),
+            str(content_version_cached()),
         ]
     )
     etag = f'"{hashlib.sha256(seed.encode()).hexdigest()[:32]}"'

@@ -12,7 +12,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
 from articles.models import Article
-from articles.services import content_version
+from articles.services import content_version_cached
 from intake import skeleton, spam
 from intake.choices import COUPLES_JOURNEYS, CrisisAnswer, Journey, SafetyAnswer
 from intake.csrf import csrf_protect_no_referrer
@@ -233,7 +233,7 @@ def _blank_partner_page(request):
 
     return skeleton.blank_page(
         request,
-        key=("partner", content_version()),
+        key=("partner", content_version_cached()),
         render=render_blank,
         valid_until=next_article_publish_at,
     )

@@ -132,6 +132,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # rate limits hold across gunicorn workers and machines.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://practice")}
 CACHES["default"].setdefault("KEY_PREFIX", "practice")
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # The same backend, reusing its Redis client (practice/cache.py says why).
+    CACHES["default"]["BACKEND"] = "practice.cache.RedisCache"
 
 # Seconds a rendered public page may be served from the server-side cache, and
 # how long browsers and proxies may reuse it before revalidating.
