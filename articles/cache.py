@@ -234,23 +234,43 @@ def page_cache_timeout(*, version=None):
 
 
 def _next_publish_at(version):
-    """When the next scheduled article goes live, remembered per content version.
+    """When the next scheduled article goes live, remembered per content version
+    in this process and in the shared cache.
 
     Scheduling an article bumps the version, so a remembered answer is right
     until that time passes; then the next one is looked up.
     """
-    remembered = cache.get(NEXT_PUBLISH_KEY)
-    if remembered is not None:
-        remembered_version, next_publish_at = remembered
-        if remembered_version == version and (
-            next_publish_at is None or next_publish_at > timezone.now()
-        ):
-            return next_publish_at
+    for look_up in (lambda: _next_publish_here, lambda: cache.get(NEXT_PUBLISH_KEY)):
+        remembered = look_up()
+        if remembered is not None:
+            remembered_version, next_publish_at = remembered
+            if remembered_version == version and (
+                next_publish_at is None or next_publish_at > timezone.now()
+            ):
+                _remember_next_publish(remembered)
+                return next_publish_at
     next_publish_at = (
         Article.objects.scheduled().order_by("publish_at").values_list("publish_at", flat=True)
     ).first()
     cache.set(NEXT_PUBLISH_KEY, (version, next_publish_at), settings.PAGE_CACHE_SECONDS)
+    _remember_next_publish((version, next_publish_at))
     return next_publish_at
+
+
+_next_publish_here = None
+
+
+def _remember_next_publish(remembered):
+    global _next_publish_here
+    _next_publish_here = remembered
+
+
+def forget_local_state():
+    """Drop what this process remembers of the shared cache (for tests and tools
+    that empty the shared cache under a running process)."""
+    local_pages.clear()
+    content_version_recent.forget()
+    _remember_next_publish(None)
 
 
 def _revalidated(request, response):

@@ -26,8 +26,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from harness import read_form, request_fields  # noqa: E402
 
-from articles.cache import local_pages  # noqa: E402
-from articles.services import content_version_recent  # noqa: E402
+from articles.cache import forget_local_state  # noqa: E402
 
 
 def browser() -> Client:
@@ -37,8 +36,7 @@ def browser() -> Client:
 def count_get(path: str) -> dict:
     client = browser()
     cache.clear()
-    local_pages.clear()
-    content_version_recent.forget()
+    forget_local_state()
     with CaptureQueriesContext(connection) as miss:
         first = client.get(path)
     with CaptureQueriesContext(connection) as hit:

@@ -4,8 +4,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from articles.cache import local_pages
-from articles.services import content_version_recent
+from articles.cache import forget_local_state
 
 
 @pytest.fixture(autouse=True)
@@ -30,8 +29,7 @@ def _empty_cache():
 def empty_caches():
     """The shared cache, and what this process remembers of it (articles.cache)."""
     cache.clear()
-    local_pages.clear()
-    content_version_recent.forget()
+    forget_local_state()
 
 
 def enrol_device(user):

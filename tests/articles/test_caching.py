@@ -20,7 +20,12 @@ from articles.cache import (
     page_cache_timeout,
 )
 from articles.models import Article
-from articles.services import CONTENT_VERSION_KEY, content_version, content_version_bump
+from articles.services import (
+    CONTENT_VERSION_KEY,
+    content_version,
+    content_version_bump,
+    content_version_recent,
+)
 from tests.articles.admin_forms import admin_form_data
 from tests.conftest import otp_login
 from tests.factories import ArticleFactory, AuthorFactory, TopicFactory
@@ -415,3 +420,11 @@ def test_a_page_kept_by_a_process_expires_with_the_shared_copy(client, settings,
     monkeypatch.setattr(timezone, "now", lambda: later)
     monkeypatch.setattr(time, "time", lambda: later.timestamp())
     assert "Goes live soon" in client.get(url).content.decode()
+
+
+def test_the_next_scheduled_time_is_remembered_by_the_process(settings, monkeypatch):
+    settings.PAGE_CACHE_SECONDS = 600
+    ArticleFactory(publish_at=timezone.now() + timedelta(seconds=90))
+    page_cache_timeout()
+    monkeypatch.setattr(cache, "get", lambda *args, **kwargs: pytest.fail("asked the shared cache"))
+    assert 30 <= page_cache_timeout(version=content_version_recent(60)) <= 90
