@@ -42,6 +42,7 @@ check-deploy: venv
 
 # Benchmarks and drills: PostgreSQL and Redis on 127.0.0.1, wrk for bench (see bench/README.md).
 bench: venv
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk) || true
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 	$(BIN)/python bench/growth.py
 	$(BIN)/python bench/memory.py
