@@ -7,20 +7,22 @@ Two parts:
   settings.PAGE_BROWSER_CACHE_SECONDS.
 - `PageCacheMiddleware`, placed right after WhiteNoise, stores marked pages in
   the shared cache and answers later requests for them before sessions,
-  CSRF, authentication or the view run. A hit costs one cache round trip,
-  which fetches the page and the current content version together.
+  CSRF, authentication or the view run.
 
 A page is stored with the content version (articles.services.content_version)
 read before it was rendered, and served only while that is still the current
 version: saving an article, topic or author through the admin makes every
-cached page stale at once. Each process also keeps its most recent pages in
-memory and trusts the version it last read for
-settings.PAGE_CACHE_VERSION_CHECK_SECONDS (1 by default): a hit then needs no
-round trip at all, and an edit reaches the other processes within that time
-(at once in the process that made it). Only a plain 200 for a visitor without a session
-cookie is stored: staff previews, responses that set cookies and errors never
-are. Pages are stored as bytes and headers, not as pickled responses, so a hit
-is cheap to load and goes out as one chunk.
+cached page stale at once. Each process keeps its most recent pages in memory
+and trusts the version it last read for
+settings.PAGE_CACHE_VERSION_CHECK_SECONDS (1 by default), so most hits need no
+round trip at all; the others cost one, which fetches the page and the current
+version together. An edit reaches the other processes within that second (at
+once in the process that made it).
+
+Only a plain 200 for a visitor without a session cookie is stored: staff
+previews, responses that set cookies and errors never are. Pages are stored as
+bytes and headers, not as pickled responses, so a hit is cheap to load and goes
+out as one chunk.
 """
 
 import hashlib
