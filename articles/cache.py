@@ -228,20 +228,22 @@ def _page_key(request):
 def page_cache_timeout(*, version=None):
     """settings.PAGE_CACHE_SECONDS, cut short so that a scheduled article appears on time."""
     timeout = settings.PAGE_CACHE_SECONDS
-    next_publish_at = _next_publish_at(content_version_cached() if version is None else version)
+    next_publish_at = next_article_publish_at(version=version)
     if next_publish_at is not None:
         seconds = (next_publish_at - timezone.now()).total_seconds()
         timeout = min(timeout, max(0, int(seconds)))
     return timeout
 
 
-def _next_publish_at(version):
-    """When the next scheduled article goes live, remembered per content version
-    in this process and in the shared cache.
+def next_article_publish_at(*, version=None):
+    """When the next scheduled article goes live (None: none is scheduled),
+    remembered per content version in this process and in the shared cache.
 
     Scheduling an article bumps the version, so a remembered answer is right
     until that time passes; then the next one is looked up.
     """
+    if version is None:
+        version = content_version_cached()
     for look_up in (lambda: _next_publish_here, lambda: cache.get(NEXT_PUBLISH_KEY)):
         remembered = look_up()
         if remembered is not None:

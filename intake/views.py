@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
+from articles.cache import next_article_publish_at
 from articles.models import Article
 from articles.services import content_version_cached
 from intake import skeleton, spam
@@ -41,16 +42,6 @@ STALE_FORM_MESSAGE = (
 
 def for_partners_articles():
     return Article.objects.published().in_topic("for-partners").distinct()[:4]
-
-
-def next_article_publish_at():
-    """When the next scheduled article goes live (no content change marks it)."""
-    return (
-        Article.objects.scheduled()
-        .order_by("publish_at")
-        .values_list("publish_at", flat=True)
-        .first()
-    )
 
 
 def too_many_requests(request):
