@@ -27,10 +27,7 @@ from intake.models import (
     PartnerInvitation,
     PartnerResponse,
 )
-
-
-def client_address(request) -> str | None:
-    return request.META.get("REMOTE_ADDR")
+from practice.proxy import client_address
 
 
 def answer_label(choices, value: str) -> str:

@@ -3,7 +3,7 @@ from django.apps import AppConfig
 
 def _address(request):
     # The same client address as sign-in limits and rate limits (TRUSTED_PROXY_COUNT).
-    from intake.spam import client_address
+    from practice.proxy import client_address
 
     return (client_address(request) or None) if request is not None else None
 

@@ -4,12 +4,13 @@ shared cache, Redis in production).
 """
 
 import hashlib
-import ipaddress
 import time
 
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
+
+from practice.proxy import client_address
 
 HONEYPOT_FIELD = "website"
 STARTED_FIELD = "started"
@@ -51,31 +52,6 @@ def parse_rate(rate: str) -> tuple[int, int]:
         return int(count), _RATE_UNITS[unit.strip().lower()[:1]]
     except (KeyError, ValueError) as exc:
         raise ValueError(f"A rate looks like 10/h (s, m, h or d), not {rate!r}.") from exc
-
-
-def client_address(request) -> str:
-    """The address the request came from.
-
-    REMOTE_ADDR, unless settings.TRUSTED_PROXY_COUNT proxies stand in front of the
-    site: then the right-most X-Forwarded-For entry that none of them added. The
-    entries to its left are whatever the client chose to send.
-    """
-    remote = request.META.get("REMOTE_ADDR", "")
-    proxies = settings.TRUSTED_PROXY_COUNT
-    if proxies <= 0:
-        return remote
-    forwarded = [
-        part.strip()
-        for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-        if part.strip()
-    ]
-    if len(forwarded) < proxies:
-        return remote
-    candidate = forwarded[-proxies]
-    try:
-        return str(ipaddress.ip_address(candidate))
-    except ValueError:
-        return remote
 
 
 def rate_limit_exceeded(request, *, scope: str) -> bool:

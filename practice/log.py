@@ -12,6 +12,8 @@ import time
 import traceback
 import uuid
 
+from practice.proxy import client_address
+
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 
 _PARTNER_TOKEN = re.compile(r"(/partner/)[^/]+")
@@ -74,10 +76,11 @@ class RequestLogMiddleware:
         response = self.get_response(request)
         response["X-Request-ID"] = request.id
         self.logger.info(
-            "method=%s path=%s status=%s ms=%.1f",
+            "method=%s path=%s status=%s ms=%.1f client=%s",
             request.method,
             redact_path(request.path),
             response.status_code,
             (time.perf_counter() - started) * 1000,
+            client_address(request) or "-",
         )
         return response

@@ -220,8 +220,10 @@ INTAKE_MIN_SECONDS = env.float("INTAKE_MIN_SECONDS", default=3)
 INTAKE_RATE_LIMIT = env("INTAKE_RATE_LIMIT", default="10/h")
 INTAKE_INVITATION_DAYS = env.int("INTAKE_INVITATION_DAYS", default=60)
 INTAKE_RETENTION_DAYS = env.int("INTAKE_RETENTION_DAYS", default=365)
-# How many proxies (load balancer, …) in front of gunicorn append to
-# X-Forwarded-For. 0 trusts none and rate-limits by the connecting address.
+# How many proxies (nginx, a load balancer, …) in front of gunicorn append to
+# X-Forwarded-For: 1 behind deploy/nginx/practice.conf. 0 trusts none and takes
+# the connecting address. Rate limits, sign-in lockouts, access records and the
+# request log all use it (practice/proxy.py).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # Comma-separated Fernet keys: the first encrypts, all decrypt (rotation).
@@ -281,7 +283,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "practice.views.sign_in_locked_out"
 # The same client address as the request rate limits (TRUSTED_PROXY_COUNT).
-AXES_CLIENT_IP_CALLABLE = "intake.spam.client_address"
+AXES_CLIENT_IP_CALLABLE = "practice.proxy.client_address"
 # Failures are logged with the username and address; passwords are always
 # masked by axes, and the one-time code is masked too. The audit log
 # (intake.AccessRecord) keeps sign-ins, so axes keeps no second copy.

@@ -29,6 +29,31 @@ def test_opening_a_request_records_who_which_and_from_where(
     assert record.created_at is not None
 
 
+def test_behind_a_trusted_proxy_records_name_the_client_not_the_proxy(
+    clinician_client, make_request, settings
+):
+    settings.TRUSTED_PROXY_COUNT = 1
+    intake_request = make_request()
+
+    clinician_client.get(
+        reverse("admin:intake_intakerequest_change", args=[intake_request.pk]),
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="192.0.2.1, 203.0.113.7",
+    )
+    clinician_client.post(
+        reverse("admin:intake_intakerequest_changelist"),
+        {"action": "mark_contacted", "_selected_action": [intake_request.pk]},
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="203.0.113.7",
+    )
+
+    opened_or_changed = AccessRecord.objects.filter(action__in=["view", "change"])
+    assert set(opened_or_changed.values_list("action", "ip_address")) == {
+        ("view", "203.0.113.7"),
+        ("change", "203.0.113.7"),
+    }
+
+
 def test_the_list_and_a_refused_opening_record_no_view(editor_client, make_request):
     intake_request = make_request()
 

@@ -29,3 +29,12 @@ def test_proxy_request_id_is_kept_when_well_formed(client):
     assert response["X-Request-ID"] == "edge-1234abcd"
     response = client.get("/", HTTP_X_REQUEST_ID="bad id\r\ninjected")
     assert response["X-Request-ID"] != "bad id\r\ninjected"
+
+
+def test_the_log_names_the_client_behind_a_trusted_proxy_not_the_proxy(client, caplog, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    with caplog.at_level(logging.INFO):
+        client.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    line = next(r for r in caplog.records if r.name == "practice.request").getMessage()
+    assert "client=203.0.113.7" in line
+    assert "10.0.0.2" not in line
