@@ -33,11 +33,16 @@ format: venv
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Production settings as a deployer sets them (the .test domain is reserved: no
+# real mail can go there). Any warning fails.
 check-deploy: venv
 	DJANGO_SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
 	FIELD_ENCRYPTION_KEYS=$$($(BIN)/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
-	DJANGO_ALLOWED_HOSTS=practice.example CACHE_URL=redis://127.0.0.1:6379/0 \
-	EMAIL_URL=smtp+tls://mailer:secret@mail.practice.example:587 \
+	DJANGO_ALLOWED_HOSTS=www.harbor-hearth.test SITE_URL=https://www.harbor-hearth.test \
+	CACHE_URL=redis://127.0.0.1:6379/0 TRUSTED_PROXY_COUNT=1 ADMIN_URL=staff-7f3a/ \
+	EMAIL_URL=smtp+tls://mailer:secret@mail.harbor-hearth.test:587 \
+	PRACTICE_NOTIFY_EMAIL=office@harbor-hearth.test \
+	DEFAULT_FROM_EMAIL='Harbor & Hearth <no-reply@harbor-hearth.test>' \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 # Benchmarks and drills: PostgreSQL and Redis on 127.0.0.1, wrk for bench (see bench/README.md).

@@ -1,10 +1,15 @@
 """Deployment checks for what Django's own `check --deploy` does not cover.
 
-They run with `manage.py check --deploy`; CI fails on any warning.
+They run with `manage.py check --deploy`; CI fails on any warning. Settings that
+would silently lose mail or misname every visitor are errors, so that
+`check --deploy` fails on them whatever the fail level.
 """
 
+from email.utils import parseaddr
+from urllib.parse import urlsplit
+
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Error, Tags, Warning, register
 
 UNSAFE_CSP_SOURCES = ("'unsafe-inline'", "'unsafe-eval'", "'unsafe-hashes'")
 MAX_STAFF_IDLE_SECONDS = 30 * 60
@@ -134,6 +139,92 @@ def check_encryption_key(app_configs, **kwargs):
                 "Sensitive answers are encrypted with the public development key.",
                 hint="Fine for `make run` with demo data; set FIELD_ENCRYPTION_KEYS for real data.",
                 id="practice.W009",
+            )
+        ]
+    return []
+
+
+# Domains that can never receive mail for a real practice: the defaults and the
+# examples in the README (RFC 2606 and RFC 6761 reserve them).
+_EXAMPLE_DOMAINS = ("example.com", "example.net", "example.org")
+
+
+def _is_placeholder_address(address: str) -> bool:
+    _name, email = parseaddr(address)
+    domain = email.rpartition("@")[2].lower().rstrip(".")
+    if "@" not in email or not domain:
+        return True
+    labels = domain.split(".")
+    return labels[-1] in ("localhost", "example") or ".".join(labels[-2:]) in _EXAMPLE_DOMAINS
+
+
+@register(deploy=True)
+def check_mail_addresses(app_configs, **kwargs):
+    """Mail to or from a placeholder is lost without an error anyone sees."""
+    errors = []
+    notify = [a for a in settings.PRACTICE_NOTIFY_EMAIL if _is_placeholder_address(a)]
+    if not settings.PRACTICE_NOTIFY_EMAIL or notify:
+        errors.append(
+            Error(
+                "PRACTICE_NOTIFY_EMAIL is not a real address "
+                f"({', '.join(notify) or 'empty'}): the practice would never hear of "
+                "new requests.",
+                hint="Set PRACTICE_NOTIFY_EMAIL to the practice's own inbox(es), comma-separated.",
+                id="practice.E010",
+            )
+        )
+    if _is_placeholder_address(settings.DEFAULT_FROM_EMAIL):
+        errors.append(
+            Error(
+                f"DEFAULT_FROM_EMAIL ({settings.DEFAULT_FROM_EMAIL}) is at localhost or an "
+                "example domain: mail servers refuse or bin messages from it.",
+                hint="Set DEFAULT_FROM_EMAIL to an address on the practice's own domain, "
+                "e.g. Harbor & Hearth <no-reply@yourpractice.com>.",
+                id="practice.E011",
+            )
+        )
+    return errors
+
+
+@register(Tags.security, deploy=True)
+def check_site_url(app_configs, **kwargs):
+    parts = urlsplit(settings.SITE_URL)
+    if parts.scheme != "https" or not parts.hostname:
+        return [
+            Error(
+                f"SITE_URL ({settings.SITE_URL}) is not an https address: links in emails "
+                "(the admin, the partner link) would go out over plain HTTP or nowhere.",
+                hint="Set SITE_URL to the public address, e.g. https://www.yourpractice.com.",
+                id="practice.E012",
+            )
+        ]
+    return []
+
+
+@register(Tags.security, deploy=True)
+def check_trusted_proxies(app_configs, **kwargs):
+    if settings.SECURE_PROXY_SSL_HEADER and settings.TRUSTED_PROXY_COUNT <= 0:
+        return [
+            Error(
+                "The site trusts a proxy's X-Forwarded-Proto (SECURE_PROXY_SSL_HEADER) but "
+                "TRUSTED_PROXY_COUNT is 0: every visitor is counted as the proxy's address, "
+                "so one visitor's rate limit or sign-in lockout stops everyone.",
+                hint="Set TRUSTED_PROXY_COUNT to the number of proxies in front of gunicorn "
+                "(1 behind deploy/nginx/practice.conf).",
+                id="practice.E013",
+            )
+        ]
+    return []
+
+
+@register(Tags.security, deploy=True)
+def check_admin_url(app_configs, **kwargs):
+    if settings.ADMIN_URL.strip("/") == "admin":
+        return [
+            Error(
+                "ADMIN_URL is the default admin/: every scanner on the internet tries it.",
+                hint="Set ADMIN_URL to a path of your own, e.g. staff-7f3a/.",
+                id="practice.E014",
             )
         ]
     return []
