@@ -14,6 +14,11 @@ class SecurityHeadersMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.app_name == "admin":
+            # Every admin answer (the sign-in page, redirects, exports) stays out
+            # of search engines, so robots.txt need not name the admin's path.
+            response["X-Robots-Tag"] = "noindex, nofollow"
         return response
 
 

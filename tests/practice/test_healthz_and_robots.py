@@ -31,6 +31,22 @@ def test_robots_txt_points_at_the_sitemap_and_keeps_crawlers_out_of_private_page
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     lines = response.content.decode().splitlines()
     assert "User-agent: *" in lines
-    assert "Disallow: /admin/" in lines
     assert "Disallow: /request/partner/" in lines
     assert "Sitemap: http://testserver/sitemap.xml" in lines
+
+
+@pytest.mark.parametrize("admin_url", ["admin/", "staff-7f3a/"])
+def test_robots_txt_never_names_the_admin_path(client, settings, admin_url):
+    settings.ADMIN_URL = admin_url
+    body = client.get(reverse("robots")).content.decode()
+    assert admin_url.strip("/") not in body
+
+
+def test_the_admin_tells_crawlers_not_to_index_it(client):
+    sign_in = client.get(reverse("admin:login"))
+    redirect = client.get(reverse("admin:index"))
+
+    assert sign_in.status_code == 200
+    assert sign_in["X-Robots-Tag"] == "noindex, nofollow"
+    assert redirect.status_code == 302
+    assert redirect["X-Robots-Tag"] == "noindex, nofollow"
