@@ -6,7 +6,8 @@ hold the reference, when we will answer and where to find help now. Nothing a
 person typed is ever repeated.
 """
 
-from email.utils import formataddr, parseaddr
+from email.utils import formataddr, make_msgid, parseaddr
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -40,6 +41,19 @@ def sender(intake_request: IntakeRequest) -> str:
         return settings.DEFAULT_FROM_EMAIL
     _name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
     return formataddr((settings.PRACTICE_DISCREET_SENDER_NAME, address))
+
+
+def automatic_headers() -> dict[str, str]:
+    """Headers every message the site sends on its own carries.
+
+    Auto-Submitted (RFC 3834) keeps out-of-office replies and mailing-list
+    robots from answering; a Message-ID on the site's own domain, rather than
+    the sending machine's name, is what spam filters expect of its mail.
+    """
+    return {
+        "Auto-Submitted": "auto-generated",
+        "Message-ID": make_msgid(domain=urlsplit(settings.SITE_URL).hostname),
+    }
 
 
 def notification_email(*, notification: Notification) -> EmailMessage:
@@ -86,4 +100,10 @@ def notification_email(*, notification: Notification) -> EmailMessage:
     template = _TEMPLATES[kind]
     subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
     body = render_to_string(f"{template}.txt", context)
-    return EmailMessage(subject=subject, body=body, from_email=from_email, to=recipients)
+    return EmailMessage(
+        subject=subject,
+        body=body,
+        from_email=from_email,
+        to=recipients,
+        headers=automatic_headers(),
+    )

@@ -217,6 +217,26 @@ def test_partner_answer_notifies_the_practice_without_the_answer(
     assert Notification.objects.get(kind=Notification.Kind.PARTNER_ANSWER).sent_at
 
 
+def test_every_email_is_marked_automatic_with_a_message_id_on_the_sites_domain(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        intake_request, token = couples_request_with_token(client, wants_link_emailed="on")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(partner_url(token), partner_post("not_now"))
+
+    kinds = set(Notification.objects.filter(sent_at__isnull=False).values_list("kind", flat=True))
+    assert kinds == set(Notification.Kind.values)
+    assert len(mailoutbox) == len(kinds)
+    message_ids = set()
+    for message in mailoutbox:
+        sent = message.message()
+        assert sent["Auto-Submitted"] == "auto-generated"
+        assert sent["Message-ID"].endswith("@practice.example>")
+        message_ids.add(sent["Message-ID"])
+    assert len(message_ids) == len(mailoutbox)
+
+
 def test_failing_mail_server_loses_nothing_and_the_retry_sends_once(
     client, mailoutbox, django_capture_on_commit_callbacks, settings
 ):
