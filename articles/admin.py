@@ -10,8 +10,8 @@ from articles.services import (
     article_cover_renditions_make,
     article_publish,
     article_unpublish,
-    content_version_bump,
 )
+from practice.page_cache import content_version_bump
 
 
 class ContentVersionAdminMixin:

@@ -2,88 +2,18 @@
 
 import hashlib
 import io
-import time
 import tomllib
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from django.conf import settings
-from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Article, Author, Topic
-
-CONTENT_VERSION_KEY = "articles:content-version"
-
-
-def content_version() -> int:
-    """The number that cached public pages are keyed by (see articles.cache)."""
-    version = cache.get(CONTENT_VERSION_KEY)
-    if version is None:
-        # Start from the clock rather than 1: if the cache evicts this key, the
-        # new number must not match pages cached under an older one.
-        cache.add(CONTENT_VERSION_KEY, time.time_ns() // 1000, timeout=None)
-        version = cache.get(CONTENT_VERSION_KEY)
-    return version
-
-
-class _RecentVersion:
-    """The content version this process read last, and when.
-
-    Lets a cache hit skip the round trip for the version; a bump here
-    replaces it at once, so the process that made an edit never serves the
-    old pages.
-    """
-
-    def __init__(self):
-        self._version = None
-        self._read_at = 0.0
-
-    def __call__(self, max_age: float) -> int | None:
-        if self._version is not None and time.monotonic() - self._read_at < max_age:
-            return self._version
-        return None
-
-    def remember(self, version: int) -> None:
-        self._version, self._read_at = version, time.monotonic()
-
-    def forget(self) -> None:
-        self._version = None
-
-
-content_version_recent = _RecentVersion()
-
-
-def content_version_cached() -> int:
-    """content_version(), or the number this process read less than
-    settings.PAGE_CACHE_VERSION_CHECK_SECONDS ago (no round trip)."""
-    version = content_version_recent(settings.PAGE_CACHE_VERSION_CHECK_SECONDS)
-    if version is None:
-        version = content_version()
-        content_version_recent.remember(version)
-    return version
-
-
-def content_version_bump() -> None:
-    """Make every cached public page stale, once the current transaction commits.
-
-    Bumping after the commit means that a page rendered meanwhile, from the old
-    content, cannot be cached under the new number.
-    """
-    transaction.on_commit(_bump_now)
-
-
-def _bump_now() -> None:
-    content_version()
-    try:
-        version = cache.incr(CONTENT_VERSION_KEY)
-    except ValueError:  # evicted between the two calls
-        version = content_version()
-    content_version_recent.remember(version)
+from practice.page_cache import content_version_bump
 
 
 @transaction.atomic

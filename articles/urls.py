@@ -1,7 +1,7 @@
 from django.urls import path
 
 from articles import feeds, views
-from articles.cache import cache_public_page
+from practice.page_cache import cache_public_page
 
 app_name = "articles"
 urlpatterns = [

@@ -9,7 +9,7 @@ from django.views.generic import DetailView, ListView
 
 from articles import seo
 from articles.models import SEARCH_RESULTS_MAX, Article, Author, Topic
-from articles.services import content_version_cached
+from practice.page_cache import content_version_cached
 
 
 def can_preview(user):

@@ -32,7 +32,7 @@ from django.utils import timezone  # noqa: E402
 
 from articles.markdown import render_markdown  # noqa: E402
 from articles.models import Article, Author, Topic  # noqa: E402
-from articles.services import content_version_bump  # noqa: E402
+from practice.page_cache import content_version_bump  # noqa: E402
 
 SUBJECTS = [
     "the same argument",

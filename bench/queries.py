@@ -26,7 +26,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from harness import read_form, request_fields  # noqa: E402
 
-from articles.cache import forget_local_state  # noqa: E402
+from practice.page_cache import forget_local_state  # noqa: E402
 
 
 def browser() -> Client:

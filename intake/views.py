@@ -11,9 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
-from articles.cache import next_article_publish_at
 from articles.models import Article
-from articles.services import content_version_cached
 from intake import skeleton, spam
 from intake.choices import COUPLES_JOURNEYS, CrisisAnswer, Journey, SafetyAnswer
 from intake.csrf import csrf_protect_no_referrer
@@ -25,6 +23,7 @@ from intake.services import (
     partner_response_record,
     request_create,
 )
+from practice.page_cache import content_version_cached, next_article_publish_at
 
 logger = logging.getLogger(__name__)
 

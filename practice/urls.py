@@ -5,9 +5,9 @@ from django.contrib.sitemaps.views import index as sitemap_index
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from articles.cache import cache_public_page
 from articles.sitemaps import sitemaps
 from practice import views
+from practice.page_cache import cache_public_page
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from articles.cache import cache_public_page
 from articles.models import Article
 from articles.seo import canonical_url, organization
 from practice.context_processors import practice as practice_context
+from practice.page_cache import cache_public_page
 
 logger = logging.getLogger(__name__)
 

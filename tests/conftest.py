@@ -4,7 +4,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from articles.cache import forget_local_state
+from practice.page_cache import forget_local_state
 
 
 @pytest.fixture(autouse=True)
@@ -27,7 +27,7 @@ def _empty_cache():
 
 
 def empty_caches():
-    """The shared cache, and what this process remembers of it (articles.cache)."""
+    """The shared cache, and what this process remembers of it (practice.page_cache)."""
     cache.clear()
     forget_local_state()
 

@@ -5,7 +5,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from articles.models import Article, Author, Topic
-from articles.services import content_version
+from practice.page_cache import content_version
 
 pytestmark = pytest.mark.django_db
 

@@ -261,7 +261,7 @@ def test_an_article_page_missing_from_the_page_cache_runs_at_most_four_queries(
     article = ArticleFactory(title="The article", topics=[topic], publish_at=days_ago(2))
     ArticleFactory(title="After", topics=[topic], publish_at=days_ago(1))
     # The first page also lets the page cache remember when the next scheduled
-    # article is due (articles.cache); a new query string misses the page cache.
+    # article is due (practice.page_cache); a new query string misses the page cache.
     client.get(article.get_absolute_url())
     # The article, its topics, related articles, and previous and next together.
     with django_assert_max_num_queries(4):

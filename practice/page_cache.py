@@ -1,6 +1,7 @@
 """Whole-page caching of public pages for anonymous visitors.
 
-Two parts:
+Used by the home page, the sitemaps and the article pages; intake's blank
+partner page follows the content version too. Three parts:
 
 - `cache_public_page` marks a view's pages as public: the same for every
   anonymous visitor, and cacheable by browsers for
@@ -8,16 +9,17 @@ Two parts:
 - `PageCacheMiddleware`, placed right after WhiteNoise, stores marked pages in
   the shared cache and answers later requests for them before sessions,
   CSRF, authentication or the view run.
+- The content version (`content_version`): a page is stored with the version
+  read before it was rendered, and served only while that is still the current
+  version. Whatever changes published content calls `content_version_bump`
+  (saving an article, topic or author through the admin does), which makes
+  every cached page stale at once.
 
-A page is stored with the content version (articles.services.content_version)
-read before it was rendered, and served only while that is still the current
-version: saving an article, topic or author through the admin makes every
-cached page stale at once. Each process keeps its most recent pages in memory
-and trusts the version it last read for
-settings.PAGE_CACHE_VERSION_CHECK_SECONDS (1 by default), so most hits need no
-round trip at all; the others cost one, which fetches the page and the current
-version together. An edit reaches the other processes within that second (at
-once in the process that made it).
+Each process keeps its most recent pages in memory and trusts the version it
+last read for settings.PAGE_CACHE_VERSION_CHECK_SECONDS (1 by default), so most
+hits need no round trip at all; the others cost one, which fetches the page and
+the current version together. An edit reaches the other processes within that
+second (at once in the process that made it).
 
 Only a plain 200 for a visitor without a session cookie is stored: staff
 previews, responses that set cookies and errors never are. Pages are stored as
@@ -34,6 +36,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone
@@ -41,13 +44,8 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import parse_http_date_safe
 
 from articles.models import Article
-from articles.services import (
-    CONTENT_VERSION_KEY,
-    content_version,
-    content_version_cached,
-    content_version_recent,
-)
 
+CONTENT_VERSION_KEY = "articles:content-version"
 NEXT_PUBLISH_KEY = "articles:next-publish"
 
 # The attribute cache_public_page sets on a response for the middleware to see.
@@ -223,6 +221,72 @@ def _mark_public(response):
 def _page_key(request):
     url = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
     return f"page:{request.method}:{url}"
+
+
+def content_version() -> int:
+    """The number that cached public pages are keyed by."""
+    version = cache.get(CONTENT_VERSION_KEY)
+    if version is None:
+        # Start from the clock rather than 1: if the cache evicts this key, the
+        # new number must not match pages cached under an older one.
+        cache.add(CONTENT_VERSION_KEY, time.time_ns() // 1000, timeout=None)
+        version = cache.get(CONTENT_VERSION_KEY)
+    return version
+
+
+class _RecentVersion:
+    """The content version this process read last, and when.
+
+    Lets a cache hit skip the round trip for the version; a bump here
+    replaces it at once, so the process that made an edit never serves the
+    old pages.
+    """
+
+    def __init__(self):
+        self._version = None
+        self._read_at = 0.0
+
+    def __call__(self, max_age: float) -> int | None:
+        if self._version is not None and time.monotonic() - self._read_at < max_age:
+            return self._version
+        return None
+
+    def remember(self, version: int) -> None:
+        self._version, self._read_at = version, time.monotonic()
+
+    def forget(self) -> None:
+        self._version = None
+
+
+content_version_recent = _RecentVersion()
+
+
+def content_version_cached() -> int:
+    """content_version(), or the number this process read less than
+    settings.PAGE_CACHE_VERSION_CHECK_SECONDS ago (no round trip)."""
+    version = content_version_recent(settings.PAGE_CACHE_VERSION_CHECK_SECONDS)
+    if version is None:
+        version = content_version()
+        content_version_recent.remember(version)
+    return version
+
+
+def content_version_bump() -> None:
+    """Make every cached public page stale, once the current transaction commits.
+
+    Bumping after the commit means that a page rendered meanwhile, from the old
+    content, cannot be cached under the new number.
+    """
+    transaction.on_commit(_bump_now)
+
+
+def _bump_now() -> None:
+    content_version()
+    try:
+        version = cache.incr(CONTENT_VERSION_KEY)
+    except ValueError:  # evicted between the two calls
+        version = content_version()
+    content_version_recent.remember(version)
 
 
 def page_cache_timeout(*, version=None):
