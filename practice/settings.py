@@ -133,8 +133,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://practice")}
 CACHES["default"].setdefault("KEY_PREFIX", "practice")
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    # The same backend, reusing its Redis client (practice/cache.py says why).
-    CACHES["default"]["BACKEND"] = "practice.cache.RedisCache"
+    # The same backend, reusing its Redis client (practice/cache_backends.py says why).
+    CACHES["default"]["BACKEND"] = "practice.cache_backends.RedisCache"
 
 # Seconds a rendered public page may be served from the server-side cache, and
 # how long browsers and proxies may reuse it before revalidating.

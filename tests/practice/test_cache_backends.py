@@ -1,4 +1,4 @@
-"""The Redis cache backend (practice/cache.py): Django's, reusing one client."""
+"""The Redis cache backend (practice/cache_backends.py): Django's, reusing one client."""
 
 import os
 import subprocess
@@ -8,7 +8,7 @@ import uuid
 import pytest
 import redis
 
-from practice.cache import RedisCache
+from practice.cache_backends import RedisCache
 from tests.practice.test_settings import REPO
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
@@ -41,7 +41,7 @@ def test_a_redis_cache_url_selects_the_backend_that_reuses_its_client():
         text=True,
         timeout=180,
     )
-    assert result.stdout.strip() == "practice.cache.RedisCache", result.stderr
+    assert result.stdout.strip() == "practice.cache_backends.RedisCache", result.stderr
 
 
 def test_every_call_goes_through_one_client(redis_cache, monkeypatch):
