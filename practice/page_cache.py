@@ -159,8 +159,9 @@ class LocalPages:
     they are checked the same way; the budget keeps a worker's memory flat.
     """
 
-    def __init__(self, max_bytes):
-        self.max_bytes = max_bytes
+    def __init__(self, max_bytes=None):
+        # None: settings.PAGE_CACHE_LOCAL_BYTES, read when a page is kept.
+        self._max_bytes = max_bytes
         self._pages = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
@@ -173,8 +174,11 @@ class LocalPages:
             return page
 
     def put(self, key, page):
+        max_bytes = self._max_bytes
+        if max_bytes is None:
+            max_bytes = settings.PAGE_CACHE_LOCAL_BYTES
         size = len(page.content)
-        if size > self.max_bytes:
+        if size > max_bytes:
             return
         with self._lock:
             old = self._pages.pop(key, None)
@@ -182,7 +186,7 @@ class LocalPages:
                 self._bytes -= len(old.content)
             self._pages[key] = page
             self._bytes += size
-            while self._bytes > self.max_bytes:
+            while self._bytes > max_bytes:
                 _, dropped = self._pages.popitem(last=False)
                 self._bytes -= len(dropped.content)
 
@@ -192,7 +196,7 @@ class LocalPages:
             self._bytes = 0
 
 
-local_pages = LocalPages(max_bytes=settings.PAGE_CACHE_LOCAL_BYTES)
+local_pages = LocalPages()
 
 
 def _request_is_cacheable(request):

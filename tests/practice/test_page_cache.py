@@ -276,6 +276,20 @@ def test_each_process_keeps_pages_within_its_byte_budget():
     assert pages.get("huge") is None
 
 
+def test_the_byte_budget_follows_the_setting(client, content, settings, monkeypatch):
+    settings.PAGE_CACHE_LOCAL_BYTES = 100
+    url = content.get_absolute_url()
+    first = client.get(url)
+    asked = []
+    get_many = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys: asked.append(keys) or get_many(keys))
+    second = client.get(url)
+    # Too big to keep in this process's memory: served from the shared cache.
+    assert len(asked) == 1
+    assert second.status_code == 200
+    assert second.content == first.content
+
+
 def test_a_page_kept_by_a_process_expires_with_the_shared_copy(client, settings, monkeypatch):
     # A page stored for 90 s, because an article goes live then, must not
     # outlive those 90 s in a worker's memory either.
