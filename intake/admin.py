@@ -1,7 +1,7 @@
 """The staff side: a triage queue of requests, notes, partner links and the audit.
 
 What a person wrote is shown to staff but never rewritten by them: only the
-status and the assigned clinician change here, through intake.services, and each
+status and the assigned clinician change here, through intake.staff, and each
 opening or export of a request leaves an AccessRecord.
 """
 
@@ -17,7 +17,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from intake import services
+from intake import staff
 from intake.choices import Availability, CrisisAnswer, SafetyAnswer
 from intake.models import (
     AccessRecord,
@@ -27,6 +27,7 @@ from intake.models import (
     PartnerInvitation,
     PartnerResponse,
 )
+from intake.notifications import notification_send
 from practice.proxy import client_address
 
 
@@ -334,7 +335,7 @@ class IntakeRequestAdmin(admin.ModelAdmin):
         # Only a page actually shown counts as an opening.
         if request.method == "GET" and response.status_code == 200:
             obj = response.context_data["original"]
-            services.access_records_create(
+            staff.access_records_create(
                 action=AccessRecord.Action.VIEW,
                 user=request.user,
                 references=[obj.reference],
@@ -352,9 +353,7 @@ class IntakeRequestAdmin(admin.ModelAdmin):
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_model(self, request, obj, form, change):
-        services.request_triage_save(
-            request=obj, by=request.user, ip_address=client_address(request)
-        )
+        staff.request_triage_save(request=obj, by=request.user, ip_address=client_address(request))
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Note:
@@ -363,7 +362,7 @@ class IntakeRequestAdmin(admin.ModelAdmin):
         # time are the person saving and now, whatever the form says.
         for note in formset.save(commit=False):
             if note._state.adding:
-                services.note_create(request=form.instance, author=request.user, body=note.body)
+                staff.note_create(request=form.instance, author=request.user, body=note.body)
 
     # --- Revoking a partner link from the change page ----------------------------
 
@@ -386,7 +385,7 @@ class IntakeRequestAdmin(admin.ModelAdmin):
             raise Http404("This request has no partner link.")
         change_url = reverse("admin:intake_intakerequest_change", args=[obj.pk])
         if request.method == "POST":
-            services.invitation_revoke(
+            staff.invitation_revoke(
                 invitation=invitation, by=request.user, ip_address=client_address(request)
             )
             self.message_user(request, f"The partner link of {obj.reference} no longer works.")
@@ -408,7 +407,7 @@ class IntakeRequestAdmin(admin.ModelAdmin):
     @admin.action(description="Assign to me", permissions=["change"])
     def assign_to_me(self, request, queryset):
         for obj in queryset:
-            services.request_assign(
+            staff.request_assign(
                 request=obj,
                 to=request.user,
                 by=request.user,
@@ -418,7 +417,7 @@ class IntakeRequestAdmin(admin.ModelAdmin):
 
     def _set_status(self, request, queryset, status):
         for obj in queryset:
-            services.request_status_set(
+            staff.request_status_set(
                 request=obj,
                 status=status,
                 by=request.user,
@@ -442,7 +441,7 @@ class IntakeRequestAdmin(admin.ModelAdmin):
         ).select_related("request")
         count = 0
         for invitation in invitations:
-            services.invitation_revoke(
+            staff.invitation_revoke(
                 invitation=invitation, by=request.user, ip_address=client_address(request)
             )
             count += 1
@@ -450,7 +449,7 @@ class IntakeRequestAdmin(admin.ModelAdmin):
 
     @admin.action(description="Export selected as CSV", permissions=["export"])
     def export_csv(self, request, queryset):
-        rows = services.requests_export(
+        rows = staff.requests_export(
             requests=queryset.select_related("assigned_to").order_by("created_at"),
             by=request.user,
             ip_address=client_address(request),
@@ -507,7 +506,7 @@ class NotificationAdmin(admin.ModelAdmin):
     @admin.action(description="Retry sending now", permissions=["view"])
     def retry_now(self, request, queryset):
         unsent = list(queryset.filter(sent_at__isnull=True))
-        sent = sum(services.notification_send(notification=n) for n in unsent)
+        sent = sum(notification_send(notification=n) for n in unsent)
         if sent < len(unsent):
             self.message_user(
                 request,
@@ -564,7 +563,7 @@ class PartnerInvitationAdmin(admin.ModelAdmin):
     def revoke(self, request, queryset):
         count = 0
         for invitation in queryset.filter(revoked_at__isnull=True, used_at__isnull=True):
-            services.invitation_revoke(
+            staff.invitation_revoke(
                 invitation=invitation, by=request.user, ip_address=client_address(request)
             )
             count += 1

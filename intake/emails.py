@@ -13,10 +13,10 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 
 from intake.choices import Journey
-from intake.models import IntakeRequest, Notification, PartnerInvitation
+from intake.models import IntakeRequest, InvitationNotUsable, Notification
+from intake.selectors import invitation_usable_for
 
 _TEMPLATES = {
     Notification.Kind.NEW_REQUEST: "intake/email/new_request",
@@ -59,8 +59,6 @@ def automatic_headers() -> dict[str, str]:
 def notification_email(*, notification: Notification) -> EmailMessage:
     """The message for a notification. Raises InvitationNotUsable for a partner
     link that stopped working before it could be sent."""
-    from intake.services import InvitationNotUsable
-
     intake_request = notification.request
     kind = notification.kind
     context = {
@@ -85,11 +83,7 @@ def notification_email(*, notification: Notification) -> EmailMessage:
         recipients = [intake_request.email]
         from_email = sender(intake_request)
     if kind == Notification.Kind.PARTNER_LINK:
-        invitation = (
-            PartnerInvitation.objects.usable(now=timezone.now())
-            .filter(request=intake_request)
-            .first()
-        )
+        invitation = invitation_usable_for(request=intake_request)
         if invitation is None or not notification.secret:
             raise InvitationNotUsable
         context["partner_url"] = settings.SITE_URL + reverse(

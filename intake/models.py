@@ -156,6 +156,10 @@ class IntakeRequest(models.Model):
         return bool(invitation and invitation.used_at)
 
 
+class InvitationNotUsable(Exception):
+    """The partner link was answered, revoked or expired in the meantime."""
+
+
 class PartnerInvitationQuerySet(models.QuerySet):
     def usable(self, *, now=None):
         return self.filter(

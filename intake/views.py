@@ -11,18 +11,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
-from articles.models import Article
 from intake import skeleton, spam
 from intake.choices import COUPLES_JOURNEYS, CrisisAnswer, Journey, SafetyAnswer
 from intake.csrf import csrf_protect_no_referrer
 from intake.forms import IntakeRequestForm, PartnerResponseForm
-from intake.models import new_reference
-from intake.services import (
-    InvitationNotUsable,
-    invitation_find,
-    partner_response_record,
-    request_create,
-)
+from intake.models import InvitationNotUsable, new_reference
+from intake.selectors import invitation_find, partner_articles
+from intake.services import partner_response_record, request_create
 from practice.page_cache import content_version_cached, next_article_publish_at
 
 logger = logging.getLogger(__name__)
@@ -37,10 +32,6 @@ OUTAGE_MESSAGE = (
 STALE_FORM_MESSAGE = (
     "Sorry, we could not send that just yet. Please check your answers and press the button again."
 )
-
-
-def for_partners_articles():
-    return Article.objects.published().in_topic("for-partners").distinct()[:4]
 
 
 def too_many_requests(request):
@@ -163,7 +154,7 @@ def request_done(request):
             reverse("intake:partner", kwargs={"token": done["token"]})
         )
         context["expires_at"] = datetime.fromisoformat(done["expires_at"])
-        context["articles"] = for_partners_articles()
+        context["articles"] = partner_articles()
     return render(request, "intake/request_done.html", context)
 
 
@@ -204,7 +195,7 @@ def partner(request, token):
     response = render(
         request,
         "intake/partner.html",
-        {"form": form, "error_links": form.error_links(), "articles": for_partners_articles()},
+        {"form": form, "error_links": form.error_links(), "articles": partner_articles()},
     )
     response["Referrer-Policy"] = "no-referrer"
     return response
@@ -217,7 +208,7 @@ def _blank_partner_page(request):
         context = {
             "form": PartnerResponseForm(initial=skeleton.FORM_INITIAL),
             "error_links": [],
-            "articles": for_partners_articles(),
+            "articles": partner_articles(),
         } | skeleton.CONTEXT
         return render_to_string("intake/partner.html", context, request)
 

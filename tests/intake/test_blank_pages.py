@@ -16,7 +16,7 @@ from articles.services import article_publish
 from intake import spam
 from intake.forms import IntakeRequestForm, PartnerResponseForm
 from intake.models import IntakeRequest, PartnerResponse
-from intake.views import for_partners_articles
+from intake.selectors import partner_articles
 from tests.factories import ArticleFactory, TopicFactory
 from tests.intake.journeys import (
     couples_request_with_token,
@@ -78,7 +78,7 @@ def test_blank_partner_page_is_exactly_what_an_ordinary_render_makes(client):
     ordinary = ordinary_render(
         partner_url(token),
         "intake/partner.html",
-        {"form": PartnerResponseForm(), "error_links": [], "articles": for_partners_articles()},
+        {"form": PartnerResponseForm(), "error_links": [], "articles": partner_articles()},
     )
     assert normalised(from_copy) == normalised(ordinary)
     assert "When one of you is not sure" in from_copy

@@ -5,8 +5,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
+from intake import notifications
 from intake.models import IntakeRequest, Notification
-from intake.services import notification_send
+from intake.notifications import notification_send
 from tests.intake.journeys import (
     AVAILABILITY_NOTES,
     CONCERNS,
@@ -335,7 +336,7 @@ def queued_notification_ids() -> set[int]:
 
     return {
         task.args_kwargs["kwargs"]["notification_id"]
-        for task in DBTaskResult.objects.filter(task_path="intake.tasks.send_notification")
+        for task in DBTaskResult.objects.filter(task_path="intake.notifications.send_notification")
     }
 
 
@@ -358,10 +359,8 @@ def test_database_queue_gets_the_tasks_with_the_request_in_one_go(
 def test_request_that_cannot_be_stored_queues_nothing(client, settings, monkeypatch):
     from django.db import OperationalError
 
-    from intake import services
-
     settings.TASKS = DATABASE_TASKS
-    enqueue = services._notification_enqueue
+    enqueue = notifications._notification_enqueue
     calls = []
 
     def enqueue_then_fail(notification_id):
@@ -370,7 +369,7 @@ def test_request_that_cannot_be_stored_queues_nothing(client, settings, monkeypa
         if len(calls) == 2:
             raise OperationalError("the database went away")
 
-    monkeypatch.setattr(services, "_notification_enqueue", enqueue_then_fail)
+    monkeypatch.setattr(notifications, "_notification_enqueue", enqueue_then_fail)
 
     response = client.post(reverse("intake:request"), request_post())
 

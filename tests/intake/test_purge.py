@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from intake import services
+from intake import staff
 from intake.models import (
     AccessRecord,
     IntakeRequest,
@@ -26,7 +26,7 @@ def requests_of_every_age(settings, make_request, make_partner_response, make_no
     make_partner_response(old_closed)
     make_note(old_closed)
     Notification.objects.create(request=old_closed, kind="new_request")
-    services.access_records_create(
+    staff.access_records_create(
         action=AccessRecord.Action.VIEW, user=admin_user, references=[old_closed.reference]
     )
     return {

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from intake import services
+from intake import staff
 
 
 class Command(BaseCommand):
@@ -16,7 +16,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, dry_run, **options):
-        references = services.requests_purge(dry_run=dry_run)
+        references = staff.requests_purge(dry_run=dry_run)
         days = settings.INTAKE_RETENTION_DAYS
         if not references:
             self.stdout.write(f"No closed request is older than {days} days: nothing to delete.")

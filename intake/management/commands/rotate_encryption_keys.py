@@ -1,7 +1,7 @@
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
-from intake import services
+from intake import crypto
 
 
 class Command(BaseCommand):
@@ -17,7 +17,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, batch_size, **options):
         try:
-            counts = services.encryption_keys_rotate(batch_size=batch_size)
+            counts = crypto.encryption_keys_rotate(batch_size=batch_size)
         except ImproperlyConfigured as exc:
             raise CommandError(str(exc)) from exc
         for label, count in counts.items():

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from intake.services import notifications_retry
+from intake.notifications import notifications_retry
 
 
 class Command(BaseCommand):

@@ -1,0 +1,29 @@
+"""Reads that mean something: what a page or an email needs from the database."""
+
+from django.utils import timezone
+
+from articles.models import Article
+from intake.models import IntakeRequest, PartnerInvitation, hash_token
+
+# Real tokens are 43 characters; anything much longer is not worth hashing.
+_MAX_TOKEN_LENGTH = 100
+
+
+def invitation_find(*, token: str) -> PartnerInvitation | None:
+    """The usable invitation for a raw token, or None (unknown, expired, used, revoked)."""
+    if not token or len(token) > _MAX_TOKEN_LENGTH:
+        return None
+    # Without the request: the partner's page needs nothing of it, and its
+    # encrypted answers would be decrypted for nothing.
+    return PartnerInvitation.objects.usable().filter(token_hash=hash_token(token)).first()
+
+
+def invitation_usable_for(*, request: IntakeRequest) -> PartnerInvitation | None:
+    """The request's partner link if it still works now."""
+    return PartnerInvitation.objects.usable(now=timezone.now()).filter(request=request).first()
+
+
+def partner_articles():
+    """The articles written for hesitant partners, as the partner page and the
+    requester's confirmation list them."""
+    return Article.objects.published().in_topic("for-partners").distinct()[:4]
