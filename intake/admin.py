@@ -92,7 +92,7 @@ class PartnerResponseInline(admin.StackedInline):
     """The partner's own answers: for staff only, never for the requester."""
 
     model = PartnerResponse
-    fk_name = "request"
+    fk_name = "intake_request"
     extra = 0
     fields = [
         "answer",
@@ -353,7 +353,9 @@ class IntakeRequestAdmin(admin.ModelAdmin):
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_model(self, request, obj, form, change):
-        staff.request_triage_save(request=obj, by=request.user, ip_address=client_address(request))
+        staff.request_triage_save(
+            intake_request=obj, by=request.user, ip_address=client_address(request)
+        )
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Note:
@@ -362,7 +364,7 @@ class IntakeRequestAdmin(admin.ModelAdmin):
         # time are the person saving and now, whatever the form says.
         for note in formset.save(commit=False):
             if note._state.adding:
-                staff.note_create(request=form.instance, author=request.user, body=note.body)
+                staff.note_create(intake_request=form.instance, author=request.user, body=note.body)
 
     # --- Revoking a partner link from the change page ----------------------------
 
@@ -408,7 +410,7 @@ class IntakeRequestAdmin(admin.ModelAdmin):
     def assign_to_me(self, request, queryset):
         for obj in queryset:
             staff.request_assign(
-                request=obj,
+                intake_request=obj,
                 to=request.user,
                 by=request.user,
                 ip_address=client_address(request),
@@ -418,7 +420,7 @@ class IntakeRequestAdmin(admin.ModelAdmin):
     def _set_status(self, request, queryset, status):
         for obj in queryset:
             staff.request_status_set(
-                request=obj,
+                intake_request=obj,
                 status=status,
                 by=request.user,
                 ip_address=client_address(request),
@@ -437,8 +439,8 @@ class IntakeRequestAdmin(admin.ModelAdmin):
     @admin.action(description="Revoke partner link", permissions=["revoke"])
     def revoke_partner_links(self, request, queryset):
         invitations = PartnerInvitation.objects.filter(
-            request__in=queryset, revoked_at__isnull=True, used_at__isnull=True
-        ).select_related("request")
+            intake_request__in=queryset, revoked_at__isnull=True, used_at__isnull=True
+        ).select_related("intake_request")
         count = 0
         for invitation in invitations:
             staff.invitation_revoke(
@@ -483,16 +485,16 @@ class NotificationAdmin(admin.ModelAdmin):
 
     list_display = ["kind", "request_reference", "created_at", "attempts", "last_error", "sent_at"]
     list_filter = [SentListFilter, "kind"]
-    list_select_related = ["request"]
+    list_select_related = ["intake_request"]
     ordering = [F("sent_at").desc(nulls_first=True), "-created_at"]
     # Never `secret`: it holds a partner token until the email is sent.
     fields = ["kind", "request_reference", "created_at", "attempts", "last_error", "sent_at"]
     readonly_fields = fields
     actions = ["retry_now"]
 
-    @admin.display(description="request", ordering="request__reference")
+    @admin.display(description="request", ordering="intake_request__reference")
     def request_reference(self, obj):
-        return obj.request.reference
+        return obj.intake_request.reference
 
     def has_add_permission(self, request):
         return False
@@ -529,8 +531,8 @@ class PartnerInvitationAdmin(admin.ModelAdmin):
         "used_at",
         "revoked_at",
     ]
-    list_select_related = ["request", "revoked_by"]
-    search_fields = ["request__reference"]
+    list_select_related = ["intake_request", "revoked_by"]
+    search_fields = ["intake_request__reference"]
     fields = [
         "request_reference",
         "state",
@@ -543,9 +545,9 @@ class PartnerInvitationAdmin(admin.ModelAdmin):
     readonly_fields = fields
     actions = ["revoke"]
 
-    @admin.display(description="request", ordering="request__reference")
+    @admin.display(description="request", ordering="intake_request__reference")
     def request_reference(self, obj):
-        return obj.request.reference
+        return obj.intake_request.reference
 
     def has_add_permission(self, request):
         return False

@@ -59,7 +59,7 @@ def automatic_headers() -> dict[str, str]:
 def notification_email(*, notification: Notification) -> EmailMessage:
     """The message for a notification. Raises InvitationNotUsable for a partner
     link that stopped working before it could be sent."""
-    intake_request = notification.request
+    intake_request = notification.intake_request
     kind = notification.kind
     context = {
         "reference": intake_request.reference,
@@ -83,7 +83,7 @@ def notification_email(*, notification: Notification) -> EmailMessage:
         recipients = [intake_request.email]
         from_email = sender(intake_request)
     if kind == Notification.Kind.PARTNER_LINK:
-        invitation = invitation_usable_for(request=intake_request)
+        invitation = invitation_usable_for(intake_request=intake_request)
         if invitation is None or not notification.secret:
             raise InvitationNotUsable
         context["partner_url"] = settings.SITE_URL + reverse(

@@ -172,7 +172,7 @@ class PartnerInvitationQuerySet(models.QuerySet):
 class PartnerInvitation(models.Model):
     """The private link a requester passes to their partner. Only its hash is kept."""
 
-    request = models.OneToOneField(
+    intake_request = models.OneToOneField(
         IntakeRequest, on_delete=models.CASCADE, related_name="invitation"
     )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
@@ -195,7 +195,7 @@ class PartnerInvitation(models.Model):
         verbose_name = "partner invitation"
 
     def __str__(self):
-        return f"Partner link for {self.request.reference}"
+        return f"Partner link for {self.intake_request.reference}"
 
     @property
     def state(self) -> str:
@@ -214,7 +214,7 @@ class PartnerResponse(models.Model):
     invitation = models.OneToOneField(
         PartnerInvitation, on_delete=models.CASCADE, related_name="response"
     )
-    request = models.ForeignKey(
+    intake_request = models.ForeignKey(
         IntakeRequest, on_delete=models.CASCADE, related_name="partner_responses"
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -233,13 +233,15 @@ class PartnerResponse(models.Model):
         verbose_name = "partner response"
 
     def __str__(self):
-        return f"Partner response to {self.request.reference}"
+        return f"Partner response to {self.intake_request.reference}"
 
 
 class Note(models.Model):
     """An internal note by staff on a request."""
 
-    request = models.ForeignKey(IntakeRequest, on_delete=models.CASCADE, related_name="notes")
+    intake_request = models.ForeignKey(
+        IntakeRequest, on_delete=models.CASCADE, related_name="notes"
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -250,7 +252,7 @@ class Note(models.Model):
         ordering = ["created_at"]
 
     def __str__(self):
-        return f"Note on {self.request.reference}"
+        return f"Note on {self.intake_request.reference}"
 
 
 class AccessRecord(models.Model):
@@ -295,7 +297,7 @@ class Notification(models.Model):
         RECEIPT = "receipt", "Receipt (to the requester)"
         PARTNER_LINK = "partner_link", "Partner link (to the requester)"
 
-    request = models.ForeignKey(
+    intake_request = models.ForeignKey(
         IntakeRequest, on_delete=models.CASCADE, related_name="notifications"
     )
     kind = models.CharField(max_length=16, choices=Kind)
@@ -317,4 +319,4 @@ class Notification(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} for {self.request.reference}"
+        return f"{self.get_kind_display()} for {self.intake_request.reference}"

@@ -29,13 +29,17 @@ logger = logging.getLogger(__name__)
 NOTIFICATION_MAX_ATTEMPTS = 10
 
 
-def notification_queue(*, request: IntakeRequest, kind: str, secret: str = "") -> Notification:
+def notification_queue(
+    *, intake_request: IntakeRequest, kind: str, secret: str = ""
+) -> Notification:
     """Record an email to send; see notifications_queue."""
-    return notifications_queue(request=request, kinds=[kind], secret_for={kind: secret})[0]
+    return notifications_queue(
+        intake_request=intake_request, kinds=[kind], secret_for={kind: secret}
+    )[0]
 
 
 def notifications_queue(
-    *, request: IntakeRequest, kinds: Sequence[str], secret_for: Mapping[str, str | None]
+    *, intake_request: IntakeRequest, kinds: Sequence[str], secret_for: Mapping[str, str | None]
 ) -> list[Notification]:
     """Record emails to send, in one insert; they are sent once the surrounding
     transaction commits. `secret_for` holds what a kind of email must carry.
@@ -48,7 +52,9 @@ def notifications_queue(
     """
     notifications = Notification.objects.bulk_create(
         [
-            Notification(request=request, kind=kind, secret=secret_for.get(kind) or "")
+            Notification(
+                intake_request=intake_request, kind=kind, secret=secret_for.get(kind) or ""
+            )
             for kind in kinds
         ]
     )
@@ -84,7 +90,7 @@ def notification_send(*, notification: Notification) -> bool:
         # The row lock keeps a worker and the retry command from both sending it.
         current = (
             Notification.objects.select_for_update(skip_locked=True)
-            .select_related("request")
+            .select_related("intake_request")
             .filter(pk=notification.pk, sent_at__isnull=True)
             .first()
         )

@@ -18,9 +18,10 @@ def invitation_find(*, token: str) -> PartnerInvitation | None:
     return PartnerInvitation.objects.usable().filter(token_hash=hash_token(token)).first()
 
 
-def invitation_usable_for(*, request: IntakeRequest) -> PartnerInvitation | None:
+def invitation_usable_for(*, intake_request: IntakeRequest) -> PartnerInvitation | None:
     """The request's partner link if it still works now."""
-    return PartnerInvitation.objects.usable(now=timezone.now()).filter(request=request).first()
+    usable = PartnerInvitation.objects.usable(now=timezone.now())
+    return usable.filter(intake_request=intake_request).first()
 
 
 def partner_articles():

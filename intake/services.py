@@ -33,7 +33,7 @@ _SAFETY_CONCERNS = (SafetyAnswer.YES, SafetyAnswer.PREFER_NOT)
 
 @dataclass(frozen=True)
 class RequestCreated:
-    request: IntakeRequest
+    intake_request: IntakeRequest
     # The raw partner token: only here, once. None without an invitation, and on
     # a repeated submission (the first one showed it).
     token: str | None
@@ -119,7 +119,9 @@ def request_create(
         except IntegrityError:
             existing = IntakeRequest.objects.filter(submission_key=submission_key).first()
             if existing:
-                return RequestCreated(request=existing, token=None, invitation=None, is_new=False)
+                return RequestCreated(
+                    intake_request=existing, token=None, invitation=None, is_new=False
+                )
             # Otherwise the random reference was taken: try another.
     raise IntegrityError("Could not find a free request reference.")
 
@@ -130,7 +132,7 @@ def _request_store(fields: dict, *, reference: str) -> RequestCreated:
     intake_request = IntakeRequest.objects.create(reference=reference, **fields)
     token = invitation = None
     if intake_request.journey in COUPLES_JOURNEYS and not intake_request.is_safety_flagged:
-        invitation, token = invitation_create(request=intake_request)
+        invitation, token = invitation_create(intake_request=intake_request)
 
     kinds = [Notification.Kind.NEW_REQUEST]
     if intake_request.email and intake_request.is_email_ok:
@@ -138,17 +140,21 @@ def _request_store(fields: dict, *, reference: str) -> RequestCreated:
         if token and intake_request.wants_link_emailed:
             kinds.append(Notification.Kind.PARTNER_LINK)
     notifications_queue(
-        request=intake_request, kinds=kinds, secret_for={Notification.Kind.PARTNER_LINK: token}
+        intake_request=intake_request,
+        kinds=kinds,
+        secret_for={Notification.Kind.PARTNER_LINK: token},
     )
-    return RequestCreated(request=intake_request, token=token, invitation=invitation, is_new=True)
+    return RequestCreated(
+        intake_request=intake_request, token=token, invitation=invitation, is_new=True
+    )
 
 
-def invitation_create(*, request: IntakeRequest) -> tuple[PartnerInvitation, str]:
+def invitation_create(*, intake_request: IntakeRequest) -> tuple[PartnerInvitation, str]:
     """Make the partner link. Returns the invitation and the raw token, which is
     never stored: the database keeps only its hash."""
     token = secrets.token_urlsafe(32)  # 256 bits
     invitation = PartnerInvitation.objects.create(
-        request=request,
+        intake_request=intake_request,
         token_hash=hash_token(token),
         expires_at=timezone.now() + timedelta(days=settings.INTAKE_INVITATION_DAYS),
     )
@@ -191,7 +197,7 @@ def partner_response_record(
         with transaction.atomic():
             response = PartnerResponse.objects.create(
                 invitation=locked,
-                request_id=locked.request_id,
+                intake_request_id=locked.intake_request_id,
                 answer=answer,
                 name=name,
                 email=email,
@@ -213,7 +219,7 @@ def partner_response_record(
     if in_crisis == CrisisAnswer.YES:
         flags["is_urgent"] = True
     if flags:
-        IntakeRequest.objects.filter(pk=locked.request_id).update(**flags, updated_at=now)
-    intake_request = IntakeRequest.objects.get(pk=locked.request_id)
-    notification_queue(request=intake_request, kind=Notification.Kind.PARTNER_ANSWER)
+        IntakeRequest.objects.filter(pk=locked.intake_request_id).update(**flags, updated_at=now)
+    intake_request = IntakeRequest.objects.get(pk=locked.intake_request_id)
+    notification_queue(intake_request=intake_request, kind=Notification.Kind.PARTNER_ANSWER)
     return response

@@ -100,7 +100,7 @@ def record_login_failed(sender, credentials, request=None, **kwargs):
 @transaction.atomic
 def request_triage_save(
     *,
-    request: IntakeRequest,
+    intake_request: IntakeRequest,
     by: AbstractBaseUser,
     ip_address: str | None = None,
 ) -> IntakeRequest:
@@ -109,45 +109,47 @@ def request_triage_save(
     closed_at follows the status: set when a request is closed, kept while it
     stays closed, cleared when it is reopened.
     """
-    if request.status == IntakeRequest.Status.CLOSED:
-        request.closed_at = request.closed_at or timezone.now()
+    if intake_request.status == IntakeRequest.Status.CLOSED:
+        intake_request.closed_at = intake_request.closed_at or timezone.now()
     else:
-        request.closed_at = None
-    request.save(update_fields=["status", "assigned_to", "closed_at", "updated_at"])
+        intake_request.closed_at = None
+    intake_request.save(update_fields=["status", "assigned_to", "closed_at", "updated_at"])
     access_records_create(
         action=AccessRecord.Action.CHANGE,
         user=by,
-        references=[request.reference],
+        references=[intake_request.reference],
         ip_address=ip_address,
     )
-    return request
+    return intake_request
 
 
 def request_status_set(
     *,
-    request: IntakeRequest,
+    intake_request: IntakeRequest,
     status: str,
     by: AbstractBaseUser,
     ip_address: str | None = None,
 ) -> IntakeRequest:
-    request.status = status
-    return request_triage_save(request=request, by=by, ip_address=ip_address)
+    intake_request.status = status
+    return request_triage_save(intake_request=intake_request, by=by, ip_address=ip_address)
 
 
 def request_assign(
     *,
-    request: IntakeRequest,
+    intake_request: IntakeRequest,
     to: AbstractBaseUser | None,
     by: AbstractBaseUser,
     ip_address: str | None = None,
 ) -> IntakeRequest:
-    request.assigned_to = to
-    return request_triage_save(request=request, by=by, ip_address=ip_address)
+    intake_request.assigned_to = to
+    return request_triage_save(intake_request=intake_request, by=by, ip_address=ip_address)
 
 
 @transaction.atomic
-def note_create(*, request: IntakeRequest, author: AbstractBaseUser, body: str) -> Note:
-    return Note.objects.create(request=request, author=author, body=body, created_at=timezone.now())
+def note_create(*, intake_request: IntakeRequest, author: AbstractBaseUser, body: str) -> Note:
+    return Note.objects.create(
+        intake_request=intake_request, author=author, body=body, created_at=timezone.now()
+    )
 
 
 @transaction.atomic
@@ -165,7 +167,7 @@ def invitation_revoke(
     access_records_create(
         action=AccessRecord.Action.REVOKE,
         user=by,
-        references=[invitation.request.reference],
+        references=[invitation.intake_request.reference],
         ip_address=ip_address,
     )
     return invitation
@@ -175,20 +177,20 @@ def _neutralise(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_PREFIXES) else cell
 
 
-def _export_row(request: IntakeRequest) -> list[str]:
-    assigned = request.assigned_to
+def _export_row(intake_request: IntakeRequest) -> list[str]:
+    assigned = intake_request.assigned_to
     row = [
-        request.reference,
-        timezone.localtime(request.created_at).strftime("%Y-%m-%d %H:%M"),
-        request.get_journey_display(),
-        request.get_partner_readiness_display(),
-        request.get_status_display(),
-        "yes" if request.is_urgent else "no",
-        "yes" if request.is_safety_flagged else "no",
+        intake_request.reference,
+        timezone.localtime(intake_request.created_at).strftime("%Y-%m-%d %H:%M"),
+        intake_request.get_journey_display(),
+        intake_request.get_partner_readiness_display(),
+        intake_request.get_status_display(),
+        "yes" if intake_request.is_urgent else "no",
+        "yes" if intake_request.is_safety_flagged else "no",
         (assigned.get_full_name() or assigned.get_username()) if assigned else "",
-        request.region,
-        request.get_session_format_display(),
-        request.get_payment_display(),
+        intake_request.region,
+        intake_request.get_session_format_display(),
+        intake_request.get_payment_display(),
     ]
     return [_neutralise(str(cell)) for cell in row]
 

@@ -100,10 +100,10 @@ def request_form(request):
             response["Retry-After"] = "30"
             return response
         previous = request.session.get(DONE_SESSION_KEY) or {}
-        if not created.is_new and previous.get("reference") == created.request.reference:
+        if not created.is_new and previous.get("reference") == created.intake_request.reference:
             # The same form again: show the first confirmation, link and all.
             return redirect("intake:done")
-        intake_request = created.request
+        intake_request = created.intake_request
         request.session[DONE_SESSION_KEY] = {
             "reference": intake_request.reference,
             "journey": intake_request.journey,

@@ -73,7 +73,7 @@ def stored_requests(database_url: str) -> dict[str, Stored]:
                count(DISTINCT n.id),
                count(DISTINCT t.id)
         FROM intake_intakerequest r
-        LEFT JOIN intake_notification n ON n.request_id = r.id
+        LEFT JOIN intake_notification n ON n.intake_request_id = r.id
         LEFT JOIN django_tasks_database_dbtaskresult t
           ON t.task_path = 'intake.notifications.send_notification'
          AND (t.args_kwargs -> 'kwargs' ->> 'notification_id')::bigint = n.id

@@ -74,7 +74,7 @@ def test_clinician_finds_the_new_request_adds_a_note_and_changes_its_status(
     expect(staff.locator(".messagelist")).to_contain_text("changed successfully")
     saved = IntakeRequest.objects.get(reference=reference)
     assert saved.status == IntakeRequest.Status.CONTACTED
-    note = Note.objects.get(request=saved)
+    note = Note.objects.get(intake_request=saved)
     assert note.body == "Called back, left no voicemail."
     assert note.author == user
 

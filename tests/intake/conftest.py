@@ -62,7 +62,7 @@ def make_request():
 def make_invitation():
     def make(request, **overrides):
         fields = {
-            "request": request,
+            "intake_request": request,
             "token_hash": hash_token(secrets.token_urlsafe(32)),
             "expires_at": timezone.now() + timedelta(days=60),
         }
@@ -79,7 +79,7 @@ def make_partner_response(make_invitation):
         invitation = make_invitation(request, used_at=timezone.now())
         fields = {
             "invitation": invitation,
-            "request": request,
+            "intake_request": request,
             "answer": "join",
             "name": "Alex Kim",
             "email": "alex@example.com",
@@ -96,7 +96,7 @@ def make_partner_response(make_invitation):
 @pytest.fixture
 def make_note():
     def make(request, *, author=None, body="Called back; left no voicemail as asked."):
-        return Note.objects.create(request=request, author=author, body=body)
+        return Note.objects.create(intake_request=request, author=author, body=body)
 
     return make
 

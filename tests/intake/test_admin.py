@@ -371,7 +371,7 @@ def test_revoke_action_on_the_changelist(clinician_client, make_request, make_in
 
     action(clinician_client, "revoke_partner_links", first, second)
 
-    states = {i.state for i in PartnerInvitation.objects.filter(request__in=[first, second])}
+    states = {i.state for i in PartnerInvitation.objects.filter(intake_request__in=[first, second])}
     assert states == {"revoked"}
 
 
@@ -393,10 +393,10 @@ def test_a_request_without_a_partner_link_has_nothing_to_revoke(admin_client, ma
 def test_notifications_list_unsent_first(admin_client, make_request):
     intake_request = make_request()
     sent = Notification.objects.create(
-        request=intake_request, kind="receipt", sent_at=timezone.now(), attempts=1
+        intake_request=intake_request, kind="receipt", sent_at=timezone.now(), attempts=1
     )
     unsent = Notification.objects.create(
-        request=intake_request, kind="new_request", attempts=3, last_error="SMTPException"
+        intake_request=intake_request, kind="new_request", attempts=3, last_error="SMTPException"
     )
 
     response = admin_client.get(reverse("admin:intake_notification_changelist"))
@@ -408,7 +408,7 @@ def test_notifications_list_unsent_first(admin_client, make_request):
 
 
 def test_notifications_are_read_only(admin_client, make_request):
-    notification = Notification.objects.create(request=make_request(), kind="new_request")
+    notification = Notification.objects.create(intake_request=make_request(), kind="new_request")
     url = reverse("admin:intake_notification_change", args=[notification.pk])
 
     response = admin_client.post(url, {"attempts": 0})
@@ -419,7 +419,7 @@ def test_notifications_are_read_only(admin_client, make_request):
 
 def test_retry_sending_now_sends_an_unsent_notification(admin_client, make_request, mailoutbox):
     notification = Notification.objects.create(
-        request=make_request(), kind="new_request", attempts=2, last_error="SMTPException"
+        intake_request=make_request(), kind="new_request", attempts=2, last_error="SMTPException"
     )
 
     admin_client.post(

@@ -106,7 +106,7 @@ def test_intensive_request_gets_a_partner_link(client):
 
     saved = latest_request()
     assert saved.journey == "intensive"
-    assert PartnerInvitation.objects.filter(request=saved).exists()
+    assert PartnerInvitation.objects.filter(intake_request=saved).exists()
     assert response.context["done"]["token"]
 
 

@@ -247,7 +247,7 @@ def test_failing_mail_server_loses_nothing_and_the_retry_sends_once(
     assert response.status_code == 200
     saved = latest_request()
     assert saved.reference in response.content.decode()
-    unsent = Notification.objects.filter(request=saved)
+    unsent = Notification.objects.filter(intake_request=saved)
     assert unsent.count() == 3
     for notification in unsent:
         assert notification.sent_at is None

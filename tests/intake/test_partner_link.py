@@ -31,7 +31,7 @@ def test_token_is_long_random_and_only_its_hash_is_stored(client):
     intake_request, token = couples_request_with_token(client)
 
     assert len(token) >= 32  # 24+ random bytes, url-safe base64
-    invitation = PartnerInvitation.objects.get(request=intake_request)
+    invitation = PartnerInvitation.objects.get(intake_request=intake_request)
     assert invitation.token_hash == hash_token(token)
     with connection.cursor() as cursor:
         cursor.execute("SELECT * FROM intake_partnerinvitation")
@@ -104,7 +104,7 @@ def test_partner_joining_is_stored_and_flags_nothing_when_safe(
 
     assert response.redirect_chain == [(reverse("intake:partner-done"), 302)]
     answer = PartnerResponse.objects.get()
-    assert answer.request == intake_request
+    assert answer.intake_request == intake_request
     assert answer.answer == "join"
     assert answer.name == PARTNER_NAME
     assert answer.email == "alex@example.com"

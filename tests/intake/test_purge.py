@@ -25,7 +25,7 @@ def requests_of_every_age(settings, make_request, make_partner_response, make_no
     old_closed = make_request(journey="couples", status="closed", closed_at=long_ago)
     make_partner_response(old_closed)
     make_note(old_closed)
-    Notification.objects.create(request=old_closed, kind="new_request")
+    Notification.objects.create(intake_request=old_closed, kind="new_request")
     staff.access_records_create(
         action=AccessRecord.Action.VIEW, user=admin_user, references=[old_closed.reference]
     )

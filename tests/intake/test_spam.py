@@ -172,7 +172,7 @@ def test_a_concurrent_post_of_the_same_form_finds_the_first_request():
 
     created = services.request_create(**_form_fields(submission_key=first.submission_key))
 
-    assert created.request == first and not created.is_new
+    assert created.intake_request == first and not created.is_new
     assert IntakeRequest.objects.count() == 1
     assert Notification.objects.count() == 0
 
@@ -184,9 +184,12 @@ def test_a_reference_collision_is_retried(monkeypatch):
     first = services.request_create(**_form_fields())
     second = services.request_create(**_form_fields())
 
-    assert (first.request.reference, second.request.reference) == ("R-AAAAAA", "R-BBBBBB")
+    assert (first.intake_request.reference, second.intake_request.reference) == (
+        "R-AAAAAA",
+        "R-BBBBBB",
+    )
     assert second.is_new
-    assert Notification.objects.filter(request=second.request).count() == 2
+    assert Notification.objects.filter(intake_request=second.intake_request).count() == 2
 
 
 def test_references_are_short_and_easy_to_read_aloud(client):

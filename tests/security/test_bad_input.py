@@ -288,7 +288,7 @@ def test_markup_is_shown_escaped_to_staff(client, staff_client, couples_token, p
     )
     answered = PartnerResponse.objects.get()
 
-    for shown in (intake_request, answered.request):
+    for shown in (intake_request, answered.intake_request):
         response = staff_client.get(shown.get_absolute_url())
         assert response.status_code == 200
         html = response.content.decode()
@@ -552,7 +552,14 @@ def test_extra_fields_are_ignored(client):
 
 
 def test_extra_fields_on_the_partner_page_are_ignored(client, couples_token):
-    extra = {"request": "1", "invitation": "1", "used_at": "", "revoked_at": "", "answer_id": "9"}
+    extra = {
+        "request": "1",
+        "intake_request": "1",
+        "invitation": "1",
+        "used_at": "",
+        "revoked_at": "",
+        "answer_id": "9",
+    }
 
     response = client.post(partner_url(couples_token), partner_post() | extra)
 

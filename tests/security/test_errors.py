@@ -154,7 +154,7 @@ def test_the_request_form_hides_every_posted_field_from_error_reports(monkeypatc
 def test_the_partner_form_hides_every_posted_field_from_error_reports(client, monkeypatch):
     intake_request, _token = couples_request_with_token(client)
     intake_request.invitation.delete()
-    _invitation, token = invitation_create(request=intake_request)
+    _invitation, token = invitation_create(intake_request=intake_request)
     monkeypatch.setattr("intake.views.partner_response_record", fail)
     data = partner_post()
     request = posted(partner_url(token), data)

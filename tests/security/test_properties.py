@@ -65,8 +65,8 @@ def test_any_text_in_any_partner_field_never_gives_a_5xx(
 ):
     cache.clear()
     # A fresh link each time: an accepted answer closes the one before.
-    PartnerInvitation.objects.filter(request=couples_request).delete()
-    _invitation, token = invitation_create(request=couples_request)
+    PartnerInvitation.objects.filter(intake_request=couples_request).delete()
+    _invitation, token = invitation_create(intake_request=couples_request)
 
     response = client.post(
         partner_url(token), with_values(partner_post(answer), values, as_list=as_list)
