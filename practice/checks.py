@@ -219,10 +219,13 @@ def check_trusted_proxies(app_configs, **kwargs):
 
 @register(Tags.security, deploy=True)
 def check_admin_url(app_configs, **kwargs):
-    if settings.ADMIN_URL.strip("/") == "admin":
+    path = settings.ADMIN_URL.strip("/")
+    if path == "admin" or not path or "change-me" in path.lower():
         return [
             Error(
-                "ADMIN_URL is the default admin/: every scanner on the internet tries it.",
+                f"ADMIN_URL is {settings.ADMIN_URL!r}, the default or the example's "
+                "placeholder: every scanner on the internet tries the one, and the other "
+                "is published with the code.",
                 hint="Set ADMIN_URL to a path of your own, e.g. staff-7f3a/.",
                 id="practice.E014",
             )

@@ -87,8 +87,9 @@ def test_no_trusted_proxy_without_the_proxy_header_passes(deployed):
     assert "practice.E013" not in deploy_warning_ids()
 
 
-def test_the_default_admin_url_fails(deployed):
-    deployed.ADMIN_URL = "admin/"
+@pytest.mark.parametrize("admin_url", ["admin/", "/", "staff-CHANGE-ME/"])
+def test_the_default_or_placeholder_admin_url_fails(deployed, admin_url):
+    deployed.ADMIN_URL = admin_url
     assert "practice.E014" in deploy_warning_ids()
 
 
