@@ -22,6 +22,7 @@ import secrets
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -37,6 +38,10 @@ PYTHON = str(BIN / "python")
 RESULTS = ROOT / "bench" / "results"  # logs and scratch files (ignored by git)
 
 DEFAULT_SERVER_URL = "postgres://postgres@127.0.0.1:5432"
+# The Redis server the bench and drills use (each on a database number of its
+# own, which it flushes). BENCH_REDIS_SERVER=redis://127.0.0.1:6390 points them
+# at a private one, so that a run never empties someone else's data.
+REDIS_SERVER = os.environ.get("BENCH_REDIS_SERVER", "redis://127.0.0.1:6379").rstrip("/")
 # Databases the bench never drops, whatever it is told.
 PROTECTED_DATABASES = {"postgres", "test", "template0", "template1", "root"}
 
@@ -145,7 +150,7 @@ def site_env(*, database_url: str, redis_db: int, port: int, **overrides: str) -
         FIELD_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
         DATABASE_URL=database_url,
-        CACHE_URL=f"redis://127.0.0.1:6379/{redis_db}",
+        CACHE_URL=f"{REDIS_SERVER}/{redis_db}",
         TASKS_BACKEND="django_tasks_db.DatabaseBackend",
         EMAIL_URL="consolemail://",
         SITE_URL=f"https://127.0.0.1:{port}",
@@ -180,7 +185,7 @@ def manage(env: dict[str, str], *args: str, check: bool = True) -> str:
 def flush_redis(db: int) -> None:
     import redis
 
-    redis.Redis(host="127.0.0.1", port=6379, db=db).flushdb()
+    redis.Redis.from_url(f"{REDIS_SERVER}/{db}").flushdb()
 
 
 def setup_site(env: dict[str, str], *, demo: bool = True) -> None:
@@ -423,6 +428,31 @@ def unique_query_script(path: str) -> Path:
 # --- A small HTTP client on asyncio -------------------------------------------
 
 
+@dataclass(frozen=True)
+class Endpoint:
+    """Where a client sends its requests.
+
+    By default gunicorn itself, in plain HTTP, saying X-Forwarded-Proto: https
+    as the proxy would. With `tls`, a TLS proxy (nginx) that verifies as a
+    browser does and sets the forwarded headers itself; `source` binds the
+    client to another loopback address (127.0.0.2, …), which the proxy then
+    sees as another visitor.
+    """
+
+    port: int
+    host: str = "127.0.0.1"
+    tls: ssl.SSLContext | None = None
+    source: str | None = None
+
+    @property
+    def origin(self) -> str:
+        return f"https://{self.host}:{self.port}"
+
+
+def endpoint(target: int | Endpoint) -> Endpoint:
+    return target if isinstance(target, Endpoint) else Endpoint(target)
+
+
 @dataclass
 class Response:
     status: int
@@ -445,7 +475,7 @@ class Response:
 
 
 async def fetch(
-    port: int,
+    target: int | Endpoint,
     method: str,
     path: str,
     *,
@@ -454,18 +484,26 @@ async def fetch(
     timeout: float = 30,
 ) -> Response:
     """One request on a new connection (gunicorn's sync workers close it anyway)."""
+    where = endpoint(target)
     started = time.monotonic()
 
     async def exchange() -> Response:
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        reader, writer = await asyncio.open_connection(
+            "127.0.0.1",
+            where.port,
+            ssl=where.tls,
+            server_hostname=where.host if where.tls else None,
+            local_addr=(where.source, 0) if where.source else None,
+        )
         try:
             lines = [
                 f"{method} {path} HTTP/1.1",
-                f"Host: 127.0.0.1:{port}",
+                f"Host: {where.host}:{where.port}",
                 "Connection: close",
-                "X-Forwarded-Proto: https",
                 "User-Agent: practice-bench",
             ]
+            if where.tls is None:
+                lines.append("X-Forwarded-Proto: https")
             for key, value in (headers or {}).items():
                 lines.append(f"{key}: {value}")
             if body or method == "POST":
@@ -550,8 +588,8 @@ class Visitor:
     (time, error name, path) when nothing answered.
     """
 
-    def __init__(self, port: int, *, timeout: float = 30, history: list | None = None):
-        self.port = port
+    def __init__(self, target: int | Endpoint, *, timeout: float = 30, history: list | None = None):
+        self.endpoint = endpoint(target)
         self.timeout = timeout
         self.cookies: dict[str, str] = {}
         self.history = history
@@ -577,7 +615,7 @@ class Visitor:
         started = time.monotonic()
         try:
             response = await fetch(
-                self.port, method, path, headers=headers, body=body, timeout=self.timeout
+                self.endpoint, method, path, headers=headers, body=body, timeout=self.timeout
             )
         except (OSError, asyncio.IncompleteReadError, TimeoutError, ValueError) as exc:
             if self.history is not None:
@@ -593,7 +631,7 @@ class Visitor:
         return await self._send("GET", path, self._headers())
 
     async def post(self, path: str, fields: list[tuple[str, str]]) -> Response:
-        origin = f"https://127.0.0.1:{self.port}"
+        origin = self.endpoint.origin
         headers = self._headers(
             {
                 "Content-Type": "application/x-www-form-urlencoded",
@@ -727,7 +765,7 @@ async def post_request(
 
 
 async def post_load(
-    port: int,
+    port: int | Endpoint,
     *,
     clients: int,
     duration: float | None = None,
@@ -793,7 +831,7 @@ def summarise_posts(posts: list[Post], seconds: float) -> Measured:
 
 
 async def get_load(
-    port: int, paths: list[str], *, clients: int, stop: asyncio.Event
+    port: int | Endpoint, paths: list[str], *, clients: int, stop: asyncio.Event
 ) -> list[Response | tuple[float, str]]:
     """Cookie-less readers going round `paths` until `stop` is set.
 
@@ -841,7 +879,7 @@ def public_paths(database_url: str) -> dict[str, str]:
     }
 
 
-async def make_partner_token(port: int) -> str:
+async def make_partner_token(port: int | Endpoint) -> str:
     """Post a couples request and read the partner link from its confirmation page."""
     visitor = Visitor(port)
     form = await load_form(visitor)

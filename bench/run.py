@@ -7,17 +7,25 @@ and prints one table. Throughput is also given as a ratio to a static file
 served by the same server in the same run: the machines are shared and noisy,
 ratios are what to compare. See bench/README.md.
 
+With BENCH_PROXY=1 every request goes through nginx over HTTPS, as in
+production (deploy/nginx/practice.conf, bench/nginx.py), and the static file is
+nginx's.
+
     .venv/bin/python bench/run.py [--duration 10] [--connections 8] [--only home,article]
 """
 
 import argparse
 import asyncio
+import contextlib
 import datetime
 import os
 import platform
 import time
+from dataclasses import dataclass
 
 from harness import (
+    RESULTS,
+    Endpoint,
     Measured,
     Server,
     count_rows,
@@ -38,6 +46,7 @@ from harness import (
     summarise_posts,
     unique_query_script,
 )
+from nginx import SITE_NAME, Nginx, two_free_ports
 
 WORKERS = 2  # practice/gunicorn.conf.py
 
@@ -87,20 +96,28 @@ def machine() -> str:
     return f"{os.cpu_count()} cores, {memory}, {platform.platform(terse=True)}"
 
 
-def measure_get(server: Server, path: str, args, *, script=None, connections=None) -> Measured:
-    url = server.base + path
+@dataclass
+class Front:
+    """What the load generators talk to: gunicorn itself, or nginx in front of it."""
+
+    base: str  # for wrk
+    target: int | Endpoint  # for the asyncio client
+
+
+def measure_get(front: Front, path: str, args, *, script=None, connections=None) -> Measured:
+    url = front.base + path
     connections = connections or args.connections
     if args.warmup > 0:
         run_wrk(url, duration=args.warmup, connections=connections, script=script)
     return run_wrk(url, duration=args.duration, connections=connections, script=script)
 
 
-def measure_posts(server: Server, database_url: str, args) -> Measured:
+def measure_posts(front: Front, database_url: str, args) -> Measured:
     if args.warmup > 0:
-        asyncio.run(post_load(server.port, clients=args.connections, duration=args.warmup))
+        asyncio.run(post_load(front.target, clients=args.connections, duration=args.warmup))
     before = count_rows(database_url, "intake_intakerequest")
     started = time.monotonic()
-    posts = asyncio.run(post_load(server.port, clients=args.connections, duration=args.duration))
+    posts = asyncio.run(post_load(front.target, clients=args.connections, duration=args.duration))
     seconds = time.monotonic() - started
     stored = count_rows(database_url, "intake_intakerequest") - before
     measured = summarise_posts(posts, seconds)
@@ -153,13 +170,14 @@ def print_table(rows: dict[str, Measured], yardstick: float, queries: dict) -> N
 
 def main() -> None:
     args = parse_args()
+    proxy = os.environ.get("BENCH_PROXY", "") not in ("", "0")
     require_wrk()
     started_at = datetime.datetime.now().astimezone()
     out(f"bench/run.py {started_at:%Y-%m-%d %H:%M %Z} on {machine()}")
     out(
         f"{args.duration:.0f} s per page after {args.warmup:.0f} s warm-up, "
         f"{args.connections} connections; gunicorn 2 sync workers; PostgreSQL; Redis db "
-        f"{args.redis_db}"
+        f"{args.redis_db}" + ("; through nginx over HTTPS (BENCH_PROXY)" if proxy else "")
     )
 
     if os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
@@ -169,7 +187,18 @@ def main() -> None:
         database_url = prepare_database("practice_bench", fresh=True)
     flush_redis(args.redis_db)
     port = free_port()
-    env = site_env(database_url=database_url, redis_db=args.redis_db, port=port)
+    https_port, http_port = two_free_ports()
+    behind_proxy = {
+        "DJANGO_ALLOWED_HOSTS": f"{SITE_NAME},127.0.0.1",
+        "SITE_URL": f"https://{SITE_NAME}:{https_port}",
+        "TRUSTED_PROXY_COUNT": "1",
+    }
+    env = site_env(
+        database_url=database_url,
+        redis_db=args.redis_db,
+        port=port,
+        **(behind_proxy if proxy else {}),
+    )
     out("setting up: migrate, collectstatic, load_demo_content ...")
     setup_site(env)
 
@@ -185,26 +214,43 @@ def main() -> None:
     )
     rows: dict[str, Measured] = {}
     try:
-        with Server(env, name="bench") as server:
+        nginx = (
+            Nginx(
+                gunicorn_port=port,
+                https_port=https_port,
+                http_port=http_port,
+                media_root=RESULTS / "bench-media",
+                admin_url=env.get("ADMIN_URL", "admin/"),
+                name="bench",
+            )
+            if proxy
+            else contextlib.nullcontext()
+        )
+        with Server(env, name="bench") as server, nginx:
             out(f"gunicorn master {server.pid}, workers {server.worker_pids()}, port {port}")
+            if proxy:
+                front = Front(f"https://{SITE_NAME}:{https_port}", nginx.endpoint())
+                out(f"nginx on port {https_port}, {nginx.run_dir}")
+            else:
+                front = Front(server.base, server.port)
             if "partner" in args.pages:
-                token = asyncio.run(make_partner_token(port))
+                token = asyncio.run(make_partner_token(front.target))
                 paths["partner"] = f"/request/partner/{token}/"
-            rows["static"] = measure_get(server, paths["static"], args)
+            rows["static"] = measure_get(front, paths["static"], args)
             for name in args.pages:
                 out(f"  measuring {name} ...")
                 if name == "post":
-                    rows[name] = measure_posts(server, database_url, args)
+                    rows[name] = measure_posts(front, database_url, args)
                 elif name == "article-miss":
                     # One connection per worker: p50 is then the time the page
                     # itself takes, not time spent queueing behind other misses.
                     script = unique_query_script(paths["article"])
                     rows[name] = measure_get(
-                        server, paths["article"], args, script=script, connections=WORKERS
+                        front, paths["article"], args, script=script, connections=WORKERS
                     )
                 else:
-                    rows[name] = measure_get(server, paths[name], args)
-            rows["static-end"] = measure_get(server, paths["static"], args)
+                    rows[name] = measure_get(front, paths[name], args)
+            rows["static-end"] = measure_get(front, paths["static"], args)
     finally:
         flush_redis(args.redis_db)
 
@@ -224,7 +270,8 @@ def main() -> None:
     print_table(rows, yardstick, queries)
     out("")
     out(
-        f"ratio = page req/s / static file req/s (mean of the first and last static runs, "
+        f"ratio = page req/s / static file req/s ({'served by nginx' if proxy else 'WhiteNoise'}; "
+        f"mean of the first and last static runs, "
         f"{yardstick:.0f}/s); queries = cache miss/hit (one number: never cached)"
     )
     if "post" in rows:

@@ -15,6 +15,7 @@ import traceback
 import database_restart
 import load
 import mail_outage
+import proxy
 import worker_crash
 from common import Verdict, out
 
@@ -23,6 +24,7 @@ DRILLS = {
     database_restart.NAME: database_restart.run,
     mail_outage.NAME: mail_outage.run,
     worker_crash.NAME: worker_crash.run,
+    proxy.NAME: proxy.run,
 }
 
 
