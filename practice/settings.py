@@ -51,7 +51,6 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "crispy_forms",
-    "crispy_bootstrap5",
     "simple_history",
     "django_tasks_db",
     "django_otp",
@@ -374,8 +373,22 @@ STORAGES = {
 }
 WHITENOISE_MAX_AGE = 60 * 60
 
-CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
-CRISPY_TEMPLATE_PACK = "bootstrap5"
+# Forms render through our own pack (templates/crispy_practice/), in the site's
+# own classes: crispy_field gives each control the class its widget maps to
+# here (a widget missing here would get its own name, which nothing styles).
+CRISPY_ALLOWED_TEMPLATE_PACKS = ("crispy_practice",)
+CRISPY_TEMPLATE_PACK = "crispy_practice"
+CRISPY_CLASS_CONVERTERS = {
+    "textinput": "field__input",
+    "emailinput": "field__input",
+    "urlinput": "field__input",
+    "numberinput": "field__input",
+    "passwordinput": "field__input",
+    "dateinput": "field__input",
+    "textarea": "field__input field__input--long",
+    "select": "field__select",
+    "checkboxinput": "choice__input",
+}
 
 # --- Logging ----------------------------------------------------------------
 

@@ -211,7 +211,7 @@ def test_mistakes_are_summarised_linked_to_their_fields_and_nothing_typed_is_los
 FOCUS_INDICATOR = """() => {
     const el = document.activeElement;
     // Answer cards draw the ring on the card around the radio.
-    const candidates = [el, el.closest(".form-check")].filter(Boolean);
+    const candidates = [el, el.closest(".choice")].filter(Boolean);
     return candidates.some((node) => {
         const style = getComputedStyle(node);
         const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0;
