@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.utils.html import format_html
@@ -5,11 +6,13 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from articles.models import Article, Author, Topic
+from articles.models import Article, ArticleImage, Author, Licence, Page, Topic
 from articles.services import (
     article_cover_renditions_make,
+    article_image_renditions_make,
     article_publish,
     article_unpublish,
+    author_photo_renditions_make,
 )
 from practice.page_cache import content_version_bump
 
@@ -21,6 +24,10 @@ class ContentVersionAdminMixin:
         super().save_model(request, obj, form, change)
         content_version_bump()
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        content_version_bump()
+
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
         content_version_bump()
@@ -30,46 +37,43 @@ class ContentVersionAdminMixin:
         content_version_bump()
 
 
-@admin.register(Topic)
-class TopicAdmin(ContentVersionAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "slug"]
-    search_fields = ["name", "description"]
-    prepopulated_fields = {"slug": ["name"]}
+class MarkdownEditorMixin:
+    """A body box large enough to write in: full width, 30 rows or more."""
+
+    markdown_fields = ["body"]
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in self.markdown_fields:
+            kwargs["widget"] = forms.Textarea(
+                attrs={"rows": 30, "class": "vLargeTextField markdown-editor"}
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    @admin.display(description="preview")
+    def preview_link(self, obj):
+        """One click from the change page to the page as readers will see it."""
+        if obj is None or obj.pk is None:
+            return "Save a draft to preview it on the site."
+        label = "View on the site" if obj.is_public else "Preview on the site (not published)"
+        return format_html(
+            '<a class="button" href="{}" target="_blank" rel="noopener">{}</a>',
+            obj.get_absolute_url(),
+            label,
+        )
 
 
-@admin.register(Author)
-class AuthorAdmin(ContentVersionAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "credentials", "slug"]
-    search_fields = ["name", "credentials"]
-    prepopulated_fields = {"slug": ["name"]}
+class PublishPermissionMixin:
+    """Writers without the publish permission work on drafts only: a published
+    one is read-only to them, and so is the status field."""
 
-
-@admin.register(Article)
-class ArticleAdmin(ContentVersionAdminMixin, SimpleHistoryAdmin):
-    list_display = ["title", "status", "publish_at", "author", "is_featured", "visibility"]
-    list_filter = ["status", "topics", "author", "is_featured"]
-    list_select_related = ["author"]
-    search_fields = ["title", "summary", "body"]
-    prepopulated_fields = {"slug": ["title"]}
-    date_hierarchy = "publish_at"
-    filter_horizontal = ["topics"]
-    autocomplete_fields = ["author", "reviewer"]
-    actions = ["publish_now", "back_to_draft"]
-    readonly_fields = ["rendered_body", "reading_minutes", "created_at", "updated_at"]
-    fieldsets = [
-        (None, {"fields": ["title", "slug", "summary", "body", "rendered_body"]}),
-        ("Publishing", {"fields": ["status", "publish_at", "is_featured"]}),
-        ("People and topics", {"fields": ["author", "reviewer", "reviewed_at", "topics"]}),
-        ("Cover image", {"fields": ["cover_image", "cover_alt"], "classes": ["collapse"]}),
-        ("Call to action", {"fields": ["cta_journey", "cta_readiness"]}),
-        ("Record", {"fields": ["reading_minutes", "created_at", "updated_at"]}),
-    ]
+    publish_permission = ""
 
     def has_publish_permission(self, request):
-        return request.user.has_perm("articles.publish_article")
+        return request.user.has_perm(self.publish_permission)
 
-    # A writer without the publish permission works on drafts only: a published
-    # or scheduled article is read-only to them, and so is the status field.
     def has_change_permission(self, request, obj=None):
         if obj is not None and obj.status != Article.Status.DRAFT:
             if not self.has_publish_permission(request):
@@ -91,11 +95,119 @@ class ArticleAdmin(ContentVersionAdminMixin, SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         if not self.has_publish_permission(request):
             # The form has no status field for them; this also refuses a forged
-            # POST and a revert (through the history) of a published article.
-            stored = Article.objects.filter(pk=obj.pk).values_list("status", flat=True).first()
+            # POST and a revert (through the history) of a published one.
+            stored = type(obj).objects.filter(pk=obj.pk).values_list("status", flat=True).first()
             if change and stored != Article.Status.DRAFT:
                 raise PermissionDenied
             obj.status = Article.Status.DRAFT
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Topic)
+class TopicAdmin(ContentVersionAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class LicenceInline(admin.TabularInline):
+    model = Licence
+    extra = 1
+
+
+@admin.register(Author)
+class AuthorAdmin(ContentVersionAdminMixin, MarkdownEditorMixin, SimpleHistoryAdmin):
+    list_display = ["name", "credentials", "is_accepting_clients", "team_position", "slug"]
+    list_editable = ["team_position"]
+    search_fields = ["name", "credentials"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [LicenceInline]
+    markdown_fields = ["long_bio"]
+    readonly_fields = ["preview_link"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "credentials", "pronouns", "preview_link"]}),
+        ("Photo", {"fields": ["photo", "photo_alt"]}),
+        (
+            "Practice",
+            {
+                "fields": [
+                    "is_accepting_clients",
+                    "is_in_person",
+                    "is_online",
+                    "languages",
+                    "approaches",
+                    "team_position",
+                ]
+            },
+        ),
+        ("About", {"fields": ["bio", "long_bio"]}),
+    ]
+
+    @admin.display(description="profile")
+    def preview_link(self, author):
+        if author is None or author.pk is None:
+            return "Save to see the profile on the site."
+        return format_html(
+            '<a class="button" href="{}" target="_blank" rel="noopener">View the profile</a>',
+            author.get_absolute_url(),
+        )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "photo" in form.changed_data:
+            author_photo_renditions_make(author=obj)
+
+
+@admin.register(ArticleImage)
+class ArticleImageAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "markdown_to_use", "uploaded_at"]
+    search_fields = ["alt"]
+    readonly_fields = ["markdown_to_use", "uploaded_at"]
+    fields = ["image", "alt", "markdown_to_use", "uploaded_at"]
+
+    @admin.display(description="Markdown to use")
+    def markdown_to_use(self, image):
+        if image is None or image.pk is None:
+            return "Save the image: you will get the Markdown to paste into a text."
+        return format_html("<code>{}</code>", image.markdown())
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "image" in form.changed_data:
+            article_image_renditions_make(image=obj)
+
+
+@admin.register(Article)
+class ArticleAdmin(
+    ContentVersionAdminMixin, PublishPermissionMixin, MarkdownEditorMixin, SimpleHistoryAdmin
+):
+    list_display = ["title", "status", "publish_at", "author", "is_featured", "visibility"]
+    list_filter = ["status", "topics", "author", "is_featured"]
+    list_select_related = ["author"]
+    search_fields = ["title", "summary", "body"]
+    prepopulated_fields = {"slug": ["title"]}
+    date_hierarchy = "publish_at"
+    filter_horizontal = ["topics"]
+    autocomplete_fields = ["author", "reviewer"]
+    actions = ["publish_now", "back_to_draft"]
+    publish_permission = "articles.publish_article"
+    readonly_fields = [
+        "preview_link",
+        "rendered_body",
+        "reading_minutes",
+        "created_at",
+        "updated_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["preview_link", "title", "slug", "summary", "body", "rendered_body"]}),
+        ("Publishing", {"fields": ["status", "publish_at", "is_featured"]}),
+        ("People and topics", {"fields": ["author", "reviewer", "reviewed_at", "topics"]}),
+        ("Cover image", {"fields": ["cover_image", "cover_alt"], "classes": ["collapse"]}),
+        ("Call to action", {"fields": ["cta_journey", "cta_readiness"]}),
+        ("Record", {"fields": ["reading_minutes", "created_at", "updated_at"]}),
+    ]
+
+    def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if "cover_image" in form.changed_data:
             article_cover_renditions_make(article=obj)
@@ -105,7 +217,7 @@ class ArticleAdmin(ContentVersionAdminMixin, SimpleHistoryAdmin):
         labels = {"live": "Live", "scheduled": "Scheduled", "draft": "Draft"}
         return labels[article.visibility]
 
-    @admin.display(description="preview")
+    @admin.display(description="rendered body")
     def rendered_body(self, article):
         if not article.body_html:
             return "Save the article to see its body as readers will."
@@ -133,3 +245,13 @@ class ArticleAdmin(ContentVersionAdminMixin, SimpleHistoryAdmin):
             % unpublished,
             messages.SUCCESS,
         )
+
+
+@admin.register(Page)
+class PageAdmin(
+    ContentVersionAdminMixin, PublishPermissionMixin, MarkdownEditorMixin, SimpleHistoryAdmin
+):
+    list_display = ["title", "kind", "status", "updated_at"]
+    publish_permission = "articles.publish_page"
+    readonly_fields = ["preview_link", "updated_at"]
+    fields = ["preview_link", "kind", "title", "summary", "body", "status", "updated_at"]

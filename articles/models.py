@@ -16,8 +16,24 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from articles.markdown import render_markdown
+from articles.markdown import render, render_markdown
+from articles.placeholders import placeholders_help, placeholders_unknown
 from intake.choices import COUPLES_JOURNEYS, Journey, Readiness
+
+
+class AuthorQuerySet(models.QuerySet):
+    def for_team(self):
+        """What the team page shows of each clinician: their licences, in one more query."""
+        return self.prefetch_related("licences")
+
+    def licensed_regions(self):
+        """The states or regions where a clinician accepting new clients holds a licence."""
+        return (
+            Licence.objects.filter(author__in=self.filter(is_accepting_clients=True))
+            .order_by("region")
+            .values_list("region", flat=True)
+            .distinct()
+        )
 
 
 class TopicQuerySet(models.QuerySet):
@@ -50,26 +66,127 @@ class Topic(models.Model):
 
 
 class Author(models.Model):
-    """A clinician who writes or reviews articles."""
+    """A clinician: the byline of the articles they write or review, and their
+    profile on the team page."""
 
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=120, unique=True)
-    credentials = models.CharField(max_length=120, blank=True, help_text="For example: PhD, LMFT.")
-    bio = models.TextField("short bio", blank=True)
+    credentials = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="Letters after the name in a byline, for example: PhD, LMFT.",
+    )
+    pronouns = models.CharField(max_length=40, blank=True, help_text="Optional: she/her.")
+    bio = models.TextField(
+        "short bio", blank=True, help_text="Two or three sentences, for the team page."
+    )
+    long_bio = models.TextField(
+        "long bio", blank=True, help_text="Markdown, for the clinician's own page."
+    )
+    long_bio_html = models.TextField(editable=False, blank=True)
     photo = models.ImageField(upload_to="authors/", blank=True)
+    photo_alt = models.CharField(
+        "photo description",
+        max_length=250,
+        blank=True,
+        help_text="Describe the photo for people who cannot see it. Required with a photo.",
+    )
+    # Resized copies of the photo, as Article.cover_renditions.
+    photo_renditions = models.JSONField(default=list, blank=True, editable=False)
+    is_in_person = models.BooleanField("sees clients in person", default=True)
+    is_online = models.BooleanField("sees clients online", default=True)
+    languages = models.CharField(
+        max_length=200, default="English", help_text="Comma-separated: English, Spanish."
+    )
+    approaches = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Comma-separated: Emotionally Focused Therapy, discernment counseling.",
+    )
+    is_accepting_clients = models.BooleanField("accepting new clients", default=True)
+    team_position = models.PositiveSmallIntegerField(
+        "position on the team page", default=100, help_text="Lower numbers come first."
+    )
+
+    objects = AuthorQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["long_bio_html", "photo_renditions"])
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["team_position", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(photo="") | ~Q(photo_alt=""), name="author_photo_has_alt_text"
+            ),
+        ]
 
     def __str__(self):
         return self.name_with_credentials
 
+    def save(self, *args, **kwargs):
+        self.long_bio_html = render_markdown(self.long_bio)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
-        return reverse("articles:author", kwargs={"slug": self.slug})
+        return reverse("clinician", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.photo and not self.photo_alt.strip():
+            raise ValidationError(
+                {"photo_alt": "Describe the photo for people who cannot see it."},
+                code="photo_alt_required",
+            )
 
     @property
     def name_with_credentials(self):
         return f"{self.name}, {self.credentials}" if self.credentials else self.name
+
+    @property
+    def language_list(self):
+        return _comma_list(self.languages)
+
+    @property
+    def approach_list(self):
+        return _comma_list(self.approaches)
+
+    def session_formats(self):
+        """ "in person and online", "online only", …: how this clinician meets clients."""
+        if self.is_in_person and self.is_online:
+            return "In person and online"
+        if self.is_in_person:
+            return "In person only"
+        return "Online only" if self.is_online else ""
+
+    def request_url(self):
+        """The request form with this clinician chosen as the person's preference."""
+        return f"{reverse('intake:request')}?{urlencode({'clinician': self.slug})}"
+
+
+def _comma_list(text):
+    return [item.strip() for item in text.split(",") if item.strip()]
+
+
+class Licence(models.Model):
+    """A licence to practise in one state or region: a clinician may hold several."""
+
+    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="licences")
+    region = models.CharField(
+        "state or region",
+        max_length=80,
+        help_text="As the request form names it, for example: Oregon.",
+    )
+    kind = models.CharField("licence type", max_length=40, help_text="For example: LMFT.")
+    number = models.CharField("licence number", max_length=40)
+
+    class Meta:
+        ordering = ["region", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "region", "kind"], name="licence_one_per_kind_and_region"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} in {self.region} ({self.number})"
 
 
 # How many matching articles a search ranks, at most: the newest ones. Ranking
@@ -282,13 +399,15 @@ class Article(models.Model):
         help_text="Optional; only used with couples and intensive journeys.",
     )
     reading_minutes = models.PositiveSmallIntegerField(editable=False, default=1)
+    # The body's h2 and h3 headings, for a long article's table of contents.
+    toc = models.JSONField(default=list, blank=True, editable=False)
     search_document = models.GeneratedField(
         expression=SearchDocument(), output_field=SearchDocumentField(), db_persist=True
     )
 
     objects = ArticleManager()
     history = HistoricalRecords(
-        excluded_fields=["body_html", "cover_renditions", "search_document"]
+        excluded_fields=["body_html", "cover_renditions", "search_document", "toc"]
     )
 
     class Meta:
@@ -313,22 +432,29 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.body_html = render_markdown(self.body)
-        self.reading_minutes = max(1, math.ceil(len(self.body.split()) / 220))
+        rendered = render(self.body)
+        self.body_html, self.toc = rendered.html, rendered.toc
+        self.reading_minutes = max(1, math.ceil(rendered.words / 220))
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "body" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "body_html", "reading_minutes"}
+            kwargs["update_fields"] = {*update_fields, "body_html", "toc", "reading_minutes"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
 
     def clean(self):
+        errors = {}
         if self.cover_image and not self.cover_alt.strip():
-            raise ValidationError(
-                {"cover_alt": "Describe the cover image for people who cannot see it."},
+            errors["cover_alt"] = ValidationError(
+                "Describe the cover image for people who cannot see it.",
                 code="cover_alt_required",
             )
+        problems = body_problems(self.body)
+        if problems:
+            errors["body"] = problems
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_public(self):
@@ -359,3 +485,102 @@ class Article(models.Model):
 
     def absolute_url(self):
         return settings.SITE_URL + self.get_absolute_url()
+
+
+def body_problems(text):
+    """What an editor must fix before a body is saved: images that would be left out."""
+    return [ValidationError(problem, code="image_left_out") for problem in render(text).problems]
+
+
+class ArticleImage(models.Model):
+    """An image uploaded for use inside an article's or a page's text."""
+
+    image = models.ImageField(upload_to="articles/images/")
+    alt = models.CharField(
+        "description",
+        max_length=250,
+        help_text="Describe the image for people who cannot see it.",
+    )
+    # As Article.cover_renditions.
+    renditions = models.JSONField(default=list, blank=True, editable=False)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        verbose_name = "image"
+        constraints = [
+            models.CheckConstraint(condition=~Q(alt=""), name="articleimage_has_alt_text"),
+        ]
+
+    def __str__(self):
+        return f"Image {self.pk}: {self.alt[:60]}"
+
+    def markdown(self):
+        """What to write in a body to show this image."""
+        return f"![{self.alt}](image:{self.pk})"
+
+
+class PageQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Page.Status.PUBLISHED)
+
+
+class Page(models.Model):
+    """One of the practice's own pages (fees, privacy, …): text that editors keep."""
+
+    class Kind(models.TextChoices):
+        # Each value is also the page's URL name.
+        FEES = "fees", "Fees and insurance"
+        PRIVACY = "privacy", "Privacy"
+        ACCESSIBILITY = "accessibility", "Accessibility"
+        CONTACT = "contact", "Contact and directions"
+
+    Status = Article.Status
+
+    kind = models.CharField(max_length=20, choices=Kind, unique=True)
+    title = models.CharField(max_length=200)
+    summary = models.TextField(
+        max_length=300, help_text="One or two sentences, for search engines and link previews."
+    )
+    body = models.TextField(help_text=placeholders_help())
+    body_html = models.TextField(editable=False, blank=True)
+    toc = models.JSONField(default=list, blank=True, editable=False)
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PageQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["body_html", "toc"])
+
+    class Meta:
+        ordering = ["kind"]
+        permissions = [("publish_page", "Can publish pages")]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        rendered = render(self.body)
+        self.body_html, self.toc = rendered.html, rendered.toc
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse(self.kind)
+
+    def clean(self):
+        errors = body_problems(self.body)
+        unknown = placeholders_unknown(self.body)
+        if unknown:
+            names = ", ".join(f"[[{name}]]" for name in unknown)
+            errors.append(
+                ValidationError(
+                    f"Unknown placeholder {names}: see the list under the text box.",
+                    code="unknown_placeholder",
+                )
+            )
+        if errors:
+            raise ValidationError({"body": errors})
+
+    @property
+    def is_public(self):
+        return self.status == self.Status.PUBLISHED

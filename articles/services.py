@@ -12,7 +12,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from articles.models import Article, Author, Topic
+from articles.models import Article, ArticleImage, Author, Licence, Page, Topic
 from practice.page_cache import content_version_bump
 
 
@@ -47,44 +47,80 @@ def article_unpublish(*, article: Article) -> bool:
 COVER_WIDTHS = (480, 960, 1440)
 
 
-def article_cover_renditions_make(*, article: Article) -> list[dict]:
-    """Resize the cover to a few widths, as WebP and JPEG, for `srcset`.
+def image_renditions_make(*, image, folder: str, key: str, widths=COVER_WIDTHS) -> list[dict]:
+    """Resize an uploaded image to a few widths, as WebP and JPEG, for `srcset`.
 
-    Called when a cover is uploaded or changed; the page then offers each
-    reader the smallest file that fills their screen, with its width and
-    height known in advance so that nothing jumps while it loads.
+    The page then offers each reader the smallest file that fills their
+    screen, with its width and height known in advance so that nothing jumps
+    while it loads. Returns [{"width", "height", "webp", "jpeg"}, …] with
+    storage names, largest last; [] without an image.
     """
     from PIL import Image, ImageOps
 
     renditions = []
-    if article.cover_image:
-        with article.cover_image.open("rb") as source:
-            original = ImageOps.exif_transpose(Image.open(source))
-            original.load()
-        stem = hashlib.sha256(article.cover_image.name.encode()).hexdigest()[:12]
-        # The standard widths below the original's, then the largest useful one;
-        # a cover is never enlarged.
-        widths = [w for w in COVER_WIDTHS if w < original.width]
-        if min(original.width, COVER_WIDTHS[-1]) not in widths:
-            widths.append(min(original.width, COVER_WIDTHS[-1]))
-        for width in widths:
-            height = round(original.height * width / original.width)
-            image = original.resize((width, height), Image.Resampling.LANCZOS)
-            rendition = {"width": width, "height": height}
-            for kind, fmt, options in (
-                ("webp", "WEBP", {"quality": 80, "method": 4}),
-                ("jpeg", "JPEG", {"quality": 82, "optimize": True, "progressive": True}),
-            ):
-                buffer = io.BytesIO()
-                image.convert("RGB").save(buffer, fmt, **options)
-                name = f"covers/renditions/{article.pk}-{stem}-{width}.{kind}"
-                default_storage.delete(name)
-                rendition[kind] = default_storage.save(name, ContentFile(buffer.getvalue()))
-            renditions.append(rendition)
+    if not image:
+        return renditions
+    with image.open("rb") as source:
+        original = ImageOps.exif_transpose(Image.open(source))
+        original.load()
+    stem = hashlib.sha256(image.name.encode()).hexdigest()[:12]
+    # The standard widths below the original's, then the largest useful one;
+    # an image is never enlarged.
+    chosen = [w for w in widths if w < original.width]
+    if min(original.width, widths[-1]) not in chosen:
+        chosen.append(min(original.width, widths[-1]))
+    for width in chosen:
+        height = round(original.height * width / original.width)
+        resized = original.resize((width, height), Image.Resampling.LANCZOS)
+        rendition = {"width": width, "height": height}
+        for kind, fmt, options in (
+            ("webp", "WEBP", {"quality": 80, "method": 4}),
+            ("jpeg", "JPEG", {"quality": 82, "optimize": True, "progressive": True}),
+        ):
+            buffer = io.BytesIO()
+            resized.convert("RGB").save(buffer, fmt, **options)
+            name = f"{folder}/renditions/{key}-{stem}-{width}.{kind}"
+            default_storage.delete(name)
+            rendition[kind] = default_storage.save(name, ContentFile(buffer.getvalue()))
+        renditions.append(rendition)
+    return renditions
+
+
+def article_cover_renditions_make(*, article: Article) -> list[dict]:
+    """Make the cover's renditions (called when a cover is uploaded or changed)."""
+    renditions = image_renditions_make(
+        image=article.cover_image, folder="covers", key=str(article.pk)
+    )
     # An update, not a save: making files is not an edit worth a revision.
     Article.objects.filter(pk=article.pk).update(cover_renditions=renditions)
     article.cover_renditions = renditions
     content_version_bump()
+    return renditions
+
+
+PHOTO_WIDTHS = (160, 320, 640)
+
+
+def author_photo_renditions_make(*, author: Author) -> list[dict]:
+    """Make a clinician's photo renditions (called when a photo is uploaded or changed)."""
+    renditions = image_renditions_make(
+        image=author.photo, folder="authors", key=str(author.pk), widths=PHOTO_WIDTHS
+    )
+    Author.objects.filter(pk=author.pk).update(photo_renditions=renditions)
+    author.photo_renditions = renditions
+    content_version_bump()
+    return renditions
+
+
+def article_image_renditions_make(*, image: ArticleImage) -> list[dict]:
+    """Make the renditions of an image used inside texts (called at upload).
+
+    Texts that already show the image keep the HTML they were saved with
+    until they are saved again.
+    """
+    renditions = image_renditions_make(image=image.image, folder="images", key=str(image.pk))
+    ArticleImage.objects.filter(pk=image.pk).update(renditions=renditions)
+    image.renditions = renditions
     return renditions
 
 
@@ -93,6 +129,7 @@ class DemoContentResult:
     topics: int
     authors: int
     articles: int
+    pages: int
     changed: int
 
 
@@ -101,13 +138,15 @@ HEADER_KEYS = {
     "cta_journey", "cta_readiness", "days_ago",
 }  # fmt: skip
 REQUIRED_KEYS = {"title", "slug", "summary", "topics", "author", "cta_journey", "days_ago"}
+PAGE_KEYS = {"kind", "title", "summary"}
 
 
 class DemoContentError(ValueError):
     pass
 
 
-def _parse_article_file(path: Path) -> tuple[dict[str, str], str]:
+def _parse_file(path: Path, *, keys=HEADER_KEYS, required=REQUIRED_KEYS):
+    """(header fields, body) of a demo file: `key: value` lines, a '---' line, Markdown."""
     header, separator, body = path.read_text(encoding="utf-8").partition("\n---\n")
     if not separator:
         raise DemoContentError(f"{path.name}: no '---' line between the header and the body")
@@ -117,20 +156,20 @@ def _parse_article_file(path: Path) -> tuple[dict[str, str], str]:
             continue
         key, colon, value = line.partition(":")
         key = key.strip()
-        if not colon or key not in HEADER_KEYS:
+        if not colon or key not in keys:
             raise DemoContentError(f"{path.name}: unexpected header line {line!r}")
         fields[key] = value.strip()
-    missing = REQUIRED_KEYS - fields.keys()
+    missing = required - fields.keys()
     if missing:
         raise DemoContentError(f"{path.name}: missing {', '.join(sorted(missing))}")
     return fields, body.strip() + "\n"
 
 
-def _save_if_changed(model, *, slug: str, values: dict) -> tuple[object, bool]:
+def _save_if_changed(model, *, values: dict, **key) -> tuple[object, bool]:
     """update_or_create, without a save (and a revision) when nothing differs."""
-    obj = model.objects.filter(slug=slug).first()
+    obj = model.objects.filter(**key).first()
     if obj is None:
-        return model.objects.create(slug=slug, **values), True
+        return model.objects.create(**key, **values), True
     changed = [name for name, value in values.items() if getattr(obj, name) != value]
     if changed:
         for name in changed:
@@ -166,16 +205,23 @@ def demo_content_load(*, folder: Path) -> DemoContentResult:
             values={
                 "name": entry["name"],
                 "credentials": entry.get("credentials", ""),
+                "pronouns": entry.get("pronouns", ""),
                 "bio": entry.get("bio", ""),
+                "long_bio": entry.get("long_bio", "").strip(),
+                "is_in_person": entry.get("in_person", True),
+                "is_online": entry.get("online", True),
+                "languages": ", ".join(entry.get("languages", ["English"])),
+                "approaches": ", ".join(entry.get("approaches", [])),
+                "is_accepting_clients": entry.get("accepting_new_clients", True),
+                "team_position": entry.get("position", 100),
             },
         )
+        changed += was_changed | _licences_sync(author, entry.get("licences", []))
         authors[author.slug] = author
-        changed += was_changed
-
     today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     article_count = 0
     for path in sorted(folder.glob("*.md")):
-        fields, body = _parse_article_file(path)
+        fields, body = _parse_file(path)
         try:
             author = authors[fields["author"]]
             reviewer = authors[fields["reviewer"]] if fields.get("reviewer") else None
@@ -206,7 +252,43 @@ def demo_content_load(*, folder: Path) -> DemoContentResult:
         changed += was_changed
         article_count += 1
 
+    pages = 0
+    for path in sorted((folder / "pages").glob("*.md")):
+        fields, body = _parse_file(path, keys=PAGE_KEYS, required=PAGE_KEYS)
+        if fields["kind"] not in Page.Kind.values:
+            raise DemoContentError(f"{path.name}: unknown kind {fields['kind']!r}")
+        _, was_changed = _save_if_changed(
+            Page,
+            kind=fields["kind"],
+            values={
+                "title": fields["title"],
+                "summary": fields["summary"],
+                "body": body,
+                "status": Page.Status.PUBLISHED,
+            },
+        )
+        changed += was_changed
+        pages += 1
+
     content_version_bump()
     return DemoContentResult(
-        topics=len(topics), authors=len(authors), articles=article_count, changed=changed
+        topics=len(topics),
+        authors=len(authors),
+        articles=article_count,
+        pages=pages,
+        changed=changed,
     )
+
+
+def _licences_sync(author: Author, entries: list[dict]) -> bool:
+    """Give `author` exactly these licences; whether anything changed."""
+    wanted = {(e["region"], e["kind"], e["number"]) for e in entries}
+    held = set(author.licences.values_list("region", "kind", "number"))
+    if wanted == held:
+        return False
+    author.licences.all().delete()
+    Licence.objects.bulk_create(
+        Licence(author=author, region=region, kind=kind, number=number)
+        for region, kind, number in sorted(wanted)
+    )
+    return True

@@ -13,11 +13,8 @@ urlpatterns = [
         cache_public_page(views.TopicArticleListView.as_view()),
         name="topic",
     ),
-    path(
-        "author/<slug:slug>/",
-        cache_public_page(views.AuthorArticleListView.as_view()),
-        name="author",
-    ),
+    # The old author pages: a clinician's profile is now their page.
+    path("author/<slug:slug>/", views.author_moved, name="author"),
     path(
         "<slug:slug>/",
         cache_public_page(views.ArticleDetailView.as_view()),

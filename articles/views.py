@@ -1,6 +1,7 @@
 import hashlib
 
 from django.db.models import prefetch_related_objects
+from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -8,7 +9,9 @@ from django.utils.http import http_date
 from django.views.generic import DetailView, ListView
 
 from articles import seo
-from articles.models import SEARCH_RESULTS_MAX, Article, Author, Topic
+from articles.models import SEARCH_RESULTS_MAX, Article, Author, Page, Topic
+from articles.placeholders import placeholders_fill
+from practice.hours import practice_hours
 from practice.page_cache import content_version_cached
 
 
@@ -97,18 +100,91 @@ class TopicArticleListView(PublishedArticlesMixin, ListView):
         return super().get_context_data(topic=self.topic, **kwargs)
 
 
-class AuthorArticleListView(PublishedArticlesMixin, ListView):
-    template_name = "articles/author_detail.html"
+class TeamView(ListView):
+    """The clinicians, with what a prospective client asks first."""
+
+    template_name = "articles/team.html"
+    context_object_name = "clinicians"
 
     def get_queryset(self):
-        self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
+        return Author.objects.for_team()
+
+    def get_context_data(self, **kwargs):
+        crumbs = seo.breadcrumbs(self.request, ("Our team", reverse("team")))
+        return super().get_context_data(
+            nav="team",
+            breadcrumbs=crumbs,
+            structured_data=[seo.breadcrumb_list(crumbs)],
+            canonical_url=seo.canonical_url(self.request, reverse("team")),
+            **kwargs,
+        )
+
+
+class ClinicianView(PublishedArticlesMixin, ListView):
+    """A clinician's profile, and the articles they wrote (paginated)."""
+
+    template_name = "articles/clinician.html"
+
+    def get_queryset(self):
+        self.author = get_object_or_404(Author.objects.for_team(), slug=self.kwargs["slug"])
         return super().get_queryset().filter(author=self.author)
 
     def breadcrumb_trail(self):
-        return [*super().breadcrumb_trail(), (self.author.name, self.author.get_absolute_url())]
+        return [("Our team", reverse("team")), (self.author.name, self.author.get_absolute_url())]
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(author=self.author, **kwargs)
+        context = super().get_context_data(author=self.author, nav="team", **kwargs)
+        context["structured_data"].insert(0, seo.profile_page(self.request, self.author))
+        return context
+
+
+def author_moved(request, slug):
+    """The old author pages, now the clinician's profile (page numbers kept)."""
+    author = get_object_or_404(Author, slug=slug)
+    url = author.get_absolute_url()
+    page = request.GET.get("page", "")
+    if page.isdigit():
+        url += f"?page={page}"
+    return HttpResponsePermanentRedirect(url)
+
+
+class PracticePageView(DetailView):
+    """One of the practice's own pages (fees, privacy, …), kept by editors."""
+
+    template_name = "articles/page.html"
+    context_object_name = "page"
+    kind = None
+
+    def get_object(self, queryset=None):
+        pages = Page.objects.all() if can_preview(self.request.user) else Page.objects.published()
+        return get_object_or_404(pages, kind=self.kind)
+
+    def get_template_names(self):
+        return [f"articles/page_{self.kind}.html", self.template_name]
+
+    def get_context_data(self, **kwargs):
+        page = self.object
+        crumbs = seo.breadcrumbs(self.request, (page.title, page.get_absolute_url()))
+        structured = [seo.breadcrumb_list(crumbs)]
+        if page.kind == Page.Kind.CONTACT:
+            structured.insert(0, seo.practice_business(self.request))
+        return super().get_context_data(
+            nav=page.kind,
+            is_preview=not page.is_public,
+            body_html=placeholders_fill(page.body_html),
+            hours=practice_hours() if page.kind == Page.Kind.CONTACT else [],
+            breadcrumbs=crumbs,
+            structured_data=structured,
+            canonical_url=seo.canonical_url(self.request, page.get_absolute_url()),
+            **kwargs,
+        )
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if context["is_preview"]:
+            # A draft must never sit in a shared cache or a browser's history cache.
+            patch_cache_control(response, private=True, no_store=True)
+        return response
 
 
 class ArticleDetailView(DetailView):

@@ -231,3 +231,20 @@ def check_admin_url(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register()
+def check_practice_hours(app_configs, **kwargs):
+    from practice.hours import parse_hours
+
+    try:
+        parse_hours(settings.PRACTICE_HOURS)
+    except ValueError as error:
+        return [
+            Warning(
+                f"PRACTICE_HOURS: {error}.",
+                hint="Separate spans with semicolons: 'Mo-Th 09:00-19:00; Fr 09:00-15:00'.",
+                id="practice.W020",
+            )
+        ]
+    return []

@@ -16,6 +16,7 @@ def practice(request):
             "address": settings.PRACTICE_ADDRESS,
             "regions": settings.PRACTICE_REGIONS,
             "response_time": settings.PRACTICE_RESPONSE_TIME,
+            "map_description": settings.PRACTICE_MAP_DESCRIPTION,
         },
         "crisis": {
             "emergency_number": settings.EMERGENCY_NUMBER,

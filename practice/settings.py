@@ -193,6 +193,19 @@ PRACTICE_EMAIL = env("PRACTICE_EMAIL", default="hello@harborandhearth.example")
 PRACTICE_ADDRESS = env(
     "PRACTICE_ADDRESS", default="200 Example Street, Suite 3, Portland, OR 97205"
 )
+# Opening hours as schema.org writes them, spans separated by semicolons
+# (practice/hours.py): shown on the contact page and in structured data.
+PRACTICE_HOURS = env("PRACTICE_HOURS", default="Mo-Th 09:00-19:00; Fr 09:00-15:00")
+# The contact page's map is a sketch stored with the site (static/img/contact-map.svg);
+# this is its text alternative, for people who cannot see it.
+PRACTICE_MAP_DESCRIPTION = env(
+    "PRACTICE_MAP_DESCRIPTION",
+    default=(
+        "Sketch map: the office is on Example Street, on the north side between "
+        "2nd Avenue and 3rd Avenue, across from Alder Park. The Alder Street bus "
+        "stop is half a block west, and the parking garage entrance is on 3rd Avenue."
+    ),
+)
 # Where the practice's clinicians are licensed to see clients.
 PRACTICE_REGIONS = env.list("PRACTICE_REGIONS", default=["Oregon", "Washington"])
 # Services offered beside individual and couples sessions (intake shows these).

@@ -5,15 +5,34 @@ from django.contrib.sitemaps.views import index as sitemap_index
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from articles import views as articles_views
+from articles.models import Page
 from articles.sitemaps import sitemaps
 from practice import views
 from practice.page_cache import cache_public_page
+
+# The practice's own pages, each at /<kind>/ under its kind's URL name.
+practice_pages = [
+    path(
+        f"{kind}/",
+        cache_public_page(articles_views.PracticePageView.as_view(kind=kind)),
+        name=kind,
+    )
+    for kind in Page.Kind.values
+]
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("articles/", include("articles.urls")),
+    path("team/", cache_public_page(articles_views.TeamView.as_view()), name="team"),
+    path(
+        "team/<slug:slug>/",
+        cache_public_page(articles_views.ClinicianView.as_view()),
+        name="clinician",
+    ),
+    *practice_pages,
     path("request/", include("intake.urls")),
     path("sitemap.xml", cache_public_page(sitemap_index), {"sitemaps": sitemaps}, name="sitemap"),
     path(

@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from articles.models import Article
-from articles.seo import canonical_url, organization
+from articles.seo import canonical_url, practice_business
 from practice.context_processors import practice as practice_context
 from practice.page_cache import cache_public_page
 
@@ -31,7 +31,7 @@ def home(request):
             "featured": featured,
             "latest": latest[:6],
             "canonical_url": canonical_url(request, reverse("home")),
-            "structured_data": [organization(request)],
+            "structured_data": [practice_business(request)],
         },
     )
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from articles.models import Article, Author, Journey, Topic
+from articles.models import Article, Author, Journey, Licence, Page, Topic
 
 
 class TopicFactory(factory.django.DjangoModelFactory):
@@ -64,3 +64,27 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     def topics(self, create, extracted, **kwargs):
         if create and extracted:
             self.topics.set(extracted)
+
+
+class LicenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Licence
+
+    author = factory.SubFactory(AuthorFactory)
+    region = "Oregon"
+    kind = "LMFT"
+    number = factory.Sequence(lambda n: f"T{1000 + n}")
+
+
+class PageFactory(factory.django.DjangoModelFactory):
+    """A published page of the practice (fees unless told otherwise)."""
+
+    class Meta:
+        model = Page
+        django_get_or_create = ["kind"]
+
+    kind = Page.Kind.FEES
+    title = "Fees and insurance"
+    summary = "What sessions cost."
+    body = "## Session fees\n\nA couples session is $230.\n"
+    status = Page.Status.PUBLISHED

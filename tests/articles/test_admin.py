@@ -44,7 +44,7 @@ def test_article_form_prefills_the_slug_and_previews_the_body(editor_client):
     article = ArticleFactory(body="## A heading\n\n<script>alert(1)</script>Text")
     html = editor_client.get(change_url(article)).content.decode()
     assert "prepopulated" in html
-    assert '<div class="article-preview"><h2>A heading</h2>' in html
+    assert '<div class="article-preview"><h2 id="a-heading">A heading</h2>' in html
     assert "<script>alert(1)" not in html
     assert "View on site" in html
 
@@ -70,7 +70,7 @@ def test_writer_without_publish_permission_saves_a_draft_even_when_forging_the_s
     saved = Article.objects.get(slug=article.slug)
     assert saved.status == Article.Status.DRAFT
     assert writer_client.get(saved.get_absolute_url()).status_code == 200  # preview
-    assert "Preview: not published" in writer_client.get(saved.get_absolute_url()).content.decode()
+    assert "Preview — not published" in writer_client.get(saved.get_absolute_url()).content.decode()
 
 
 def test_writer_can_edit_a_draft_but_not_publish_it(writer_client):

@@ -74,7 +74,7 @@ def test_demo_content_can_come_from_another_folder(tmp_path):
     article = Article.objects.get(slug="one")
     assert article.title == "One: a story"
     assert article.is_public
-    assert "<h2>Hello</h2>" in article.body_html
+    assert '<h2 id="hello">Hello</h2>' in article.body_html
     assert article.reviewer.name == "Ann Example"
     assert article.reviewed_at is not None
     assert [topic.slug for topic in article.topics.all()] == ["eft"]

@@ -41,8 +41,8 @@ def test_headings_lists_links_emphasis_and_quotes_are_kept():
         "Read [this](https://example.org/page), *gently* and **carefully**.\n\n"
         "> A quote from a session.\n"
     )
-    assert "<h2>Why it matters</h2>" in html
-    assert "<h3>A smaller heading</h3>" in html
+    assert '<h2 id="why-it-matters">Why it matters</h2>' in html
+    assert '<h3 id="a-smaller-heading">A smaller heading</h3>' in html
     assert "<ul>" in html and "<li>first</li>" in html
     assert "<ol>" in html and "<li>two</li>" in html
     assert '<a href="https://example.org/page" rel="noopener noreferrer">this</a>' in html
@@ -53,7 +53,7 @@ def test_headings_lists_links_emphasis_and_quotes_are_kept():
 
 def test_saving_an_article_renders_its_body_once():
     article = ArticleFactory(body="## Heading\n\nSome *text*. <script>alert(1)</script>")
-    assert "<h2>Heading</h2>" in article.body_html
+    assert '<h2 id="heading">Heading</h2>' in article.body_html
     assert "<em>text</em>" in article.body_html
     assert "<script" not in article.body_html
 

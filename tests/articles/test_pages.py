@@ -105,11 +105,11 @@ def test_topic_page_lists_its_published_articles(client):
     assert "Not in the topic" not in html
 
 
-def test_author_page_shows_the_clinician_and_their_articles(client):
+def test_clinician_page_shows_the_clinician_and_their_articles(client):
     maya = AuthorFactory(name="Maya Okafor", slug="maya", credentials="PhD, LMFT", bio="Hello.")
     ArticleFactory(title="Maya's article", author=maya)
     ArticleFactory(title="Someone else's article")
-    response = client.get(reverse("articles:author", kwargs={"slug": "maya"}))
+    response = client.get(reverse("clinician", kwargs={"slug": "maya"}))
     html = response.content.decode()
     assert response.status_code == 200
     assert "Maya Okafor" in html and "PhD, LMFT" in html
@@ -123,6 +123,7 @@ def test_author_page_shows_the_clinician_and_their_articles(client):
         reverse("articles:detail", kwargs={"slug": "no-such-article"}),
         reverse("articles:topic", kwargs={"slug": "no-such-topic"}),
         reverse("articles:author", kwargs={"slug": "no-such-person"}),
+        reverse("clinician", kwargs={"slug": "no-such-person"}),
     ],
 )
 def test_unknown_slugs_are_404_in_the_site_layout(client, url):
@@ -146,7 +147,7 @@ def test_article_page_shows_byline_reading_time_review_dates_and_topics(client):
     )
     html = client.get(article.get_absolute_url()).content.decode()
     assert "<h1>When your partner says no</h1>" in html
-    assert 'By <a href="/articles/author/maya/">Maya Okafor</a>, PhD, LMFT' in html
+    assert 'By <a href="/team/maya/">Maya Okafor</a>, PhD, LMFT' in html
     assert "4 min read" in html
     assert "Reviewed by" in html and "Daniel Reyes, LCSW" in html and "March 2, 2026" in html
     assert "February 14, 2026" in html
@@ -226,7 +227,7 @@ def make_articles(count, topic, author):
         ("home", {}, 5),
         ("articles:list", {}, 5),
         ("articles:topic", {"slug": "shared"}, 5),
-        ("articles:author", {"slug": "writer"}, 5),
+        ("clinician", {"slug": "writer"}, 6),
         ("articles:detail", {"slug": "shared-topic-article"}, 5),
         ("articles:feed", {}, 3),
     ],

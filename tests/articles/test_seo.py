@@ -6,15 +6,25 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import ArticleFactory, AuthorFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def structured_data(html):
+def json_ld_blocks(html):
     blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
-    return {data["@type"]: data for data in map(json.loads, blocks)}
+    return [json.loads(block) for block in blocks]
+
+
+def structured_data(html):
+    """Each top-level node of the page's JSON-LD by its type (graphs unpacked)."""
+    nodes = {}
+    for data in json_ld_blocks(html):
+        for node in data.get("@graph", [data]):
+            nodes[node["@type"]] = node
+    return nodes
 
 
 def meta(html, attribute, name):
@@ -56,7 +66,11 @@ def test_article_structured_data_describes_the_posting_its_author_and_reviewer(c
     author = AuthorFactory(name="Maya Okafor", slug="maya", credentials="PhD, LMFT")
     reviewer = AuthorFactory(name="Daniel Reyes", slug="daniel", credentials="LCSW")
     article = ArticleFactory(
-        title="What is EFT?", summary="In plain words.", author=author, reviewer=reviewer
+        title="What is EFT?",
+        summary="In plain words.",
+        author=author,
+        reviewer=reviewer,
+        reviewed_at=timezone.localdate(),
     )
     data = structured_data(client.get(article.get_absolute_url()).content.decode())
     posting = data["BlogPosting"]
@@ -67,8 +81,16 @@ def test_article_structured_data_describes_the_posting_its_author_and_reviewer(c
     assert posting["url"] == f"http://testserver{article.get_absolute_url()}"
     assert posting["author"]["@type"] == "Person"
     assert posting["author"]["name"] == "Maya Okafor"
-    assert posting["author"]["jobTitle"] == "PhD, LMFT"
-    assert posting["reviewedBy"]["name"] == "Daniel Reyes"
+    # Credentials are letters after a name, not a job title.
+    assert posting["author"]["honorificSuffix"] == "PhD, LMFT"
+    assert "jobTitle" not in posting["author"]
+    # schema.org has the review on the page, whose main entity is the posting.
+    page = data["WebPage"]
+    assert page["mainEntity"] == {"@id": posting["@id"]}
+    assert posting["mainEntityOfPage"] == {"@id": page["@id"]}
+    assert page["reviewedBy"]["name"] == "Daniel Reyes"
+    assert page["lastReviewed"] == article.reviewed_at.isoformat()
+    assert "reviewedBy" not in posting and "lastReviewed" not in posting
     assert posting["publisher"] == {
         "@type": "Organization",
         "name": "Harbor & Hearth Counseling",
@@ -81,7 +103,7 @@ def test_article_structured_data_describes_the_posting_its_author_and_reviewer(c
 def test_article_without_reviewer_claims_no_review(client):
     article = ArticleFactory(reviewer=None)
     html = client.get(article.get_absolute_url()).content.decode()
-    assert "reviewedBy" not in structured_data(html)["BlogPosting"]
+    assert "reviewedBy" not in structured_data(html)["WebPage"]
     assert "Reviewed by" not in html
 
 
@@ -109,7 +131,8 @@ def test_breadcrumbs_are_an_ordered_list_in_a_labelled_nav(client):
         reverse("home"),
         reverse("articles:list"),
         reverse("articles:topic", kwargs={"slug": "eft"}),
-        reverse("articles:author", kwargs={"slug": "maya"}),
+        reverse("clinician", kwargs={"slug": "maya"}),
+        reverse("team"),
     ],
 )
 def test_every_page_has_a_canonical_link_and_one_heading(client, url):

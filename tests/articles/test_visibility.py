@@ -28,7 +28,7 @@ def test_unpublished_article_is_absent_from_every_public_list(client, state):
         reverse("articles:list"),
         reverse("articles:list") + "?q=lighthouse",
         reverse("articles:topic", kwargs={"slug": "eft"}),
-        reverse("articles:author", kwargs={"slug": hidden.author.slug}),
+        reverse("clinician", kwargs={"slug": hidden.author.slug}),
         reverse("articles:feed"),
         reverse("articles:atom"),
         reverse("django.contrib.sitemaps.views.sitemap", kwargs={"section": "articles"}),
@@ -55,7 +55,7 @@ def test_staff_preview_unpublished_article_with_a_banner_and_noindex(client, edi
     html = response.content.decode()
     assert response.status_code == 200
     assert "Work in progress" in html
-    assert "Preview: not published" in html
+    assert "Preview — not published" in html
     assert '<meta name="robots" content="noindex">' in html
     assert "no-store" in response["Cache-Control"]
     assert "private" in response["Cache-Control"]
@@ -66,7 +66,7 @@ def test_published_article_has_no_preview_banner_for_staff(client, editor):
     article = ArticleFactory()
     client.force_login(editor)
     html = client.get(article.get_absolute_url()).content.decode()
-    assert "Preview: not published" not in html
+    assert "Preview — not published" not in html
     assert "noindex" not in html
 
 

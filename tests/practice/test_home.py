@@ -56,5 +56,5 @@ def test_home_is_served_from_the_cache_to_a_second_visitor(client, django_assert
 def test_home_describes_the_practice_to_search_engines(client):
     html = client.get(reverse("home")).content.decode()
     assert '<link rel="canonical" href="http://testserver/">' in html
-    assert '"@type": "Organization"' in html
+    assert '"@type": "MedicalBusiness"' in html
     assert '"telephone": "(555) 010-2040"' in html

@@ -29,6 +29,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo content: {result.articles} articles, {result.authors} clinicians, "
-                f"{result.topics} topics ({result.changed} created or updated)."
+                f"{result.topics} topics, {result.pages} pages "
+                f"({result.changed} created or updated)."
             )
         )
