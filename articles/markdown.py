@@ -15,7 +15,7 @@ from xml.etree import ElementTree
 import markdown
 import nh3
 from django.apps import apps
-from django.templatetags.static import get_media_prefix
+from django.conf import settings
 from django.utils.text import slugify
 from markdown.extensions import Extension
 from markdown.extensions.toc import TocExtension
@@ -125,7 +125,7 @@ def _toc(tokens):
 
 def _is_local(url):
     """Whether a URL is a path under the site's media, and nothing else."""
-    prefix = get_media_prefix()
+    prefix = settings.MEDIA_URL
     return url.startswith(prefix) and ".." not in url and "//" not in url[len(prefix) - 1 :]
 
 
@@ -141,7 +141,7 @@ class _Images:
 
     def find_by_path(self, url):
         ArticleImage = apps.get_model("articles", "ArticleImage")
-        return ArticleImage.objects.filter(image=url[len(get_media_prefix()) :]).first()
+        return ArticleImage.objects.filter(image=url[len(settings.MEDIA_URL) :]).first()
 
 
 class _ImageTreeprocessor(Treeprocessor):
@@ -203,7 +203,7 @@ class _ImageTreeprocessor(Treeprocessor):
 
 def _picture(image, alt):
     """<picture> with the image's renditions, or a plain <img> until they exist."""
-    prefix = get_media_prefix()
+    prefix = settings.MEDIA_URL
     if not image.renditions:
         return ElementTree.Element(
             "img", src=image.image.url, alt=alt, loading="lazy", decoding="async"

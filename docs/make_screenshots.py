@@ -2,7 +2,7 @@
 
 Serves the demo site from a throwaway SQLite database, drives Debian's Chromium
 with Playwright, and writes PNGs into screenshots/ (not committed). With
---docs, it also refreshes the three small pictures in docs/ that the README shows.
+--docs, it also refreshes the small pictures in docs/ that the README shows.
 """
 
 import argparse
@@ -31,9 +31,20 @@ PAGES = {
     "articles": "/articles/",
     "article": "/articles/when-your-partner-says-no-to-couples-therapy/",
     "request": "/request/?journey=couples&readiness=not_asked",
+    "team": "/team/",
+    "profile": "/team/maya-okafor/",
+    "fees": "/fees/",
+    "contact": "/contact/",
 }
 # (page, width) pairs copied to docs/ for the README, kept small.
-DOCS = [("home", "desktop"), ("article", "phone"), ("request", "phone")]
+DOCS = [
+    ("home", "desktop"),
+    ("article", "phone"),
+    ("request", "phone"),
+    ("team", "desktop"),
+    ("profile", "phone"),
+    ("fees", "desktop"),
+]
 
 
 def free_port() -> int:

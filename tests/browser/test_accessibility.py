@@ -53,6 +53,14 @@ PAGES = {
     ),
     "search results": lambda page, site: page.goto(site + reverse("articles:list") + "?q=partner"),
     "request form": lambda page, site: page.goto(site + reverse("intake:request")),
+    "team": lambda page, site: page.goto(site + reverse("team")),
+    "clinician": lambda page, site: page.goto(
+        site + reverse("clinician", kwargs={"slug": "maya-okafor"})
+    ),
+    "fees": lambda page, site: page.goto(site + reverse("fees")),
+    "privacy": lambda page, site: page.goto(site + reverse("privacy")),
+    "accessibility": lambda page, site: page.goto(site + reverse("accessibility")),
+    "contact": lambda page, site: page.goto(site + reverse("contact")),
     "404": lambda page, site: page.goto(site + "/no-such-page/"),
 }
 
@@ -154,7 +162,7 @@ def test_reduced_motion_turns_transitions_off(new_context, viewport, site):
 def test_text_resized_to_200_percent_loses_nothing(page, site):
     # WCAG 1.4.4: with the root font size doubled, nothing is pushed sideways
     # off the screen, at either width.
-    for name in ("home", "article", "request form"):
+    for name in ("home", "article", "request form", "team", "clinician", "fees", "contact"):
         PAGES[name](page, site)
         # Through the CSSOM: the CSP refuses an injected <style>.
         page.evaluate("document.documentElement.style.fontSize = '200%'")
@@ -165,3 +173,19 @@ def test_text_resized_to_200_percent_loses_nothing(page, site):
                 .map((el) => `${el.tagName}.${el.className}`)"""
         )
         assert wide == [], f"{name}: wider than the screen at 200%: {wide[:5]}"
+
+
+@pytest.mark.parametrize(
+    ("link", "heading"),
+    [
+        ("Our team", "Our team"),
+        ("Fees and insurance", "Fees and insurance"),
+        ("Contact and directions", "Contact and directions"),
+        ("Privacy", "Privacy"),
+        ("Accessibility", "Accessibility"),
+    ],
+)
+def test_the_footer_leads_to_every_page_of_the_practice(page, site, link, heading):
+    page.goto(site + reverse("home"))
+    page.get_by_role("navigation", name="Footer").get_by_role("link", name=link).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
