@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -85,6 +86,28 @@ class PublishPermissionMixin:
             if not self.has_publish_permission(request):
                 return False
         return super().has_delete_permission(request, obj)
+
+    # django-simple-history lets anyone who may view an article open, and post,
+    # the revert form of an old version. Reading and reverting revisions need
+    # the right to change the article as it stands now, publish rules and all.
+    # (The library passes the old version here; the current article is checked
+    # by _check_may_change.)
+    def has_view_history_or_change_history_permission(self, request, obj=None):
+        return self.has_change_permission(request)
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._check_may_change(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # The library checks the old version it shows, not the article it saves over.
+        self._check_may_change(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def _check_may_change(self, request, object_id):
+        current = self.get_object(request, unquote(object_id))
+        if not self.has_change_permission(request, current):
+            raise PermissionDenied
 
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)
