@@ -2,6 +2,8 @@
 
 import os
 
+from gunicorn.glogging import Logger
+
 wsgi_app = "practice.wsgi:application"
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
@@ -18,3 +20,24 @@ control_socket_disable = True
 # with partner tokens removed; gunicorn's access log would print both.
 accesslog = None
 errorlog = "-"
+
+
+class KeyValueLogger(Logger):
+    """gunicorn's own lines in the site's key=value shape.
+
+    Some of them quote what a client sent ("Invalid request from ip=…: Invalid
+    HTTP request line: '…'"), so they go through the same escaping as Django's.
+    """
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        # Imported here: the project is importable once gunicorn has loaded its
+        # configuration and moved to the project's folder.
+        from practice.log import KeyValueFormatter
+
+        for log in (self.error_log, self.access_log):
+            for handler in log.handlers:
+                handler.setFormatter(KeyValueFormatter())
+
+
+logger_class = KeyValueLogger

@@ -2,7 +2,9 @@
 
 Lines are `key=value` pairs so that a log system can index them. Nothing here
 logs bodies, query strings or headers; paths that carry a partner token are
-shortened before they are logged.
+shortened before they are logged. Whatever a client sent (a path, a username)
+is written with its control characters escaped, so that it can neither start a
+forged line nor drive the terminal of whoever reads the log.
 """
 
 import contextvars
@@ -20,6 +22,22 @@ _PARTNER_TOKEN = re.compile(r"(/partner/)[^/]+")
 # In a message a path is followed by more words: the token ends at a space too.
 _PARTNER_TOKEN_IN_TEXT = re.compile(r"(/partner/)[^/\s\"']+")
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
+# C0 controls (NUL, ESC, CR, LF, ...), DEL, C1 controls (U+0085 "next line"
+# among them), the Unicode line and paragraph separators, and the marks that
+# reorder text on screen (a line could otherwise read differently from what it is).
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+
+
+def _escaped_character(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def escape_for_log(text: str) -> str:
+    """`text` on one line of printable characters: backslashes doubled, quotes
+    escaped, and every control character written as \\xNN or \\uNNNN."""
+    text = text.replace("\\", "\\\\").replace('"', '\\"')
+    return _UNPRINTABLE.sub(_escaped_character, text)
 
 
 def redact_path(path: str) -> str:
@@ -33,14 +51,13 @@ class RequestIdFilter(logging.Filter):
 
 
 class KeyValueFormatter(logging.Formatter):
-    """time=… level=… logger=… request_id=… msg="…" (quotes escaped)."""
+    """time=… level=… logger=… request_id=… msg="…" (escaped by escape_for_log)."""
 
     def format(self, record):
         # Django's own messages quote paths ("Forbidden (CSRF token missing.):
         # /request/partner/…/", "Internal Server Error: …"): never a partner token.
         message = _PARTNER_TOKEN_IN_TEXT.sub(r"\1[token]", record.getMessage())
-        message = message.replace("\\", "\\\\").replace('"', '\\"')
-        message = message.replace("\n", "\\n").replace("\r", "\\r")
+        message = escape_for_log(message)
         line = (
             f"time={self.formatTime(record, '%Y-%m-%dT%H:%M:%S')} level={record.levelname} "
             f"logger={record.name} request_id={getattr(record, 'request_id', '-')} "
@@ -53,7 +70,7 @@ class KeyValueFormatter(logging.Formatter):
             where = " < ".join(
                 f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno}" for f in reversed(frames)
             )
-            line += f' exc={record.exc_info[0].__name__} at="{where}"'
+            line += f' exc={record.exc_info[0].__name__} at="{escape_for_log(where)}"'
         return line
 
 

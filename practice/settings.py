@@ -421,11 +421,17 @@ LOGGING = {
         },
     },
     "root": {"handlers": ["stderr"], "level": env("LOG_LEVEL", default="INFO")},
+    # Every logger writes through the one handler above. Django's defaults give
+    # "django" handlers of its own and stop "django.server" (runserver's request
+    # lines) from propagating; a logger with no handler of its own that does not
+    # propagate would end up with Python's last-resort handler, which writes the
+    # message as it is, control characters and all.
     "loggers": {
+        "django": {"level": "INFO", "handlers": [], "propagate": True},
         "django.db.backends": {"level": "WARNING"},
         # Our request log covers what these say, without the paths they print.
         "django.request": {"level": "ERROR"},
-        "django.server": {"level": "WARNING"},
+        "django.server": {"level": "WARNING", "propagate": True},
         # Failures and lockouts are warnings; its notes on every sign-in are not needed.
         "axes": {"level": "WARNING"},
     },
