@@ -23,6 +23,10 @@ from practice.page_cache import content_version_cached, next_article_publish_at
 logger = logging.getLogger(__name__)
 
 DONE_SESSION_KEY = "intake_done"
+# The submission keys of the last few requests this session sent: only their
+# sender is told "you already sent this" when one comes again.
+SENT_SESSION_KEY = "intake_sent"
+SENT_KEYS_KEPT = 10
 PARTNER_DONE_SESSION_KEY = "intake_partner_done"
 SAFETY_CONCERNS = (SafetyAnswer.YES, SafetyAnswer.PREFER_NOT)
 OUTAGE_MESSAGE = (
@@ -99,6 +103,15 @@ def request_form(request):
             )
             response["Retry-After"] = "30"
             return response
+        key = str(form.cleaned_data["submission_key"])
+        sent = request.session.get(SENT_SESSION_KEY, [])
+        if created.is_new:
+            request.session[SENT_SESSION_KEY] = [*sent, key][-SENT_KEYS_KEPT:]
+        elif key not in sent:
+            # Another browser's form (a copied page, a replayed post) or a session
+            # since lost: its reference would confirm that someone asked for
+            # therapy. Nothing was stored twice; answer as a first visit is answered.
+            return _blank_request_form(request)
         previous = request.session.get(DONE_SESSION_KEY) or {}
         if not created.is_new and previous.get("reference") == created.intake_request.reference:
             # The same form again: show the first confirmation, link and all.

@@ -1,14 +1,17 @@
 """Spam is turned away quietly, double posts store one request, bursts get a 429."""
 
+import re
 import time
 import uuid
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from intake import services, spam
 from intake.forms import IntakeRequestForm
 from intake.models import IntakeRequest, Notification, PartnerResponse
+from intake.views import SENT_SESSION_KEY
 from tests.intake.journeys import (
     CONCERNS,
     couples_request_with_token,
@@ -20,8 +23,11 @@ from tests.intake.journeys import (
 pytestmark = pytest.mark.django_db
 
 
+REQUEST_URL = reverse("intake:request")
+
+
 def post(client, data, **extra):
-    return client.post(reverse("intake:request"), data, **extra)
+    return client.post(REQUEST_URL, data, **extra)
 
 
 def test_honeypot_gets_the_ordinary_confirmation_and_stores_nothing(client, mailoutbox):
@@ -151,18 +157,74 @@ def test_the_same_form_posted_twice_stores_one_request(client, django_capture_on
     assert "/request/partner/" in second_page
 
 
-def test_the_same_form_from_a_lost_session_still_stores_one_request(client):
+def assert_a_fresh_form(response, *, reference, fresh_get):
+    """The page a first visit gets: the same status and words, no sign of a request."""
+    html = response.content.decode()
+    assert response.status_code == fresh_get.status_code == 200
+    assert reference not in html
+    assert "You had already sent this request" not in html
+    assert "/request/partner/" not in html
+    # Only the per-visitor values (token, start time, key) differ from a first visit.
+    strip = re.compile(r'(name="(?:csrfmiddlewaretoken|started|submission_key)" value=)"[^"]*"')
+    assert strip.sub(r"\1", html) == strip.sub(r"\1", fresh_get.content.decode())
+
+
+def test_another_session_replaying_a_sent_form_gets_a_fresh_form_and_no_reference(client):
+    data = request_post("couples")
+    post(client, data)
+    reference = IntakeRequest.objects.get().reference
+    other = Client()
+
+    response = post(other, data)
+
+    assert IntakeRequest.objects.count() == 1
+    assert_a_fresh_form(response, reference=reference, fresh_get=Client().get(REQUEST_URL))
+    assert reference not in other.get(reverse("intake:done"), follow=True).content.decode()
+
+
+def test_a_lost_session_replaying_its_form_stores_nothing_twice_and_shows_no_reference(client):
     data = request_post("couples")
     post(client, data)
     reference = IntakeRequest.objects.get().reference
     client.cookies.clear()
 
-    response = post(client, data, follow=True)
+    response = post(client, data)
 
     assert IntakeRequest.objects.count() == 1
+    assert Notification.objects.count() == 2
+    assert_a_fresh_form(response, reference=reference, fresh_get=Client().get(REQUEST_URL))
+
+
+def test_a_session_resending_an_earlier_form_of_its_own_is_told_it_was_sent(client, settings):
+    settings.INTAKE_RATE_LIMIT = "100/h"
+    first = request_post()
+    post(client, first)
+    first_reference = IntakeRequest.objects.get().reference
+    post(client, request_post())
+
+    response = post(client, first, follow=True)
+
+    assert IntakeRequest.objects.count() == 2
     html = response.content.decode()
-    assert reference in html
+    assert first_reference in html
     assert "You had already sent this request" in html
+
+
+def test_a_session_remembers_only_its_last_ten_forms(client, settings):
+    settings.INTAKE_RATE_LIMIT = "100/h"
+    forms = [request_post() for _ in range(11)]
+    for data in forms:
+        post(client, data)
+    first, last = IntakeRequest.objects.order_by("created_at", "pk")[:: len(forms) - 1]
+
+    forgotten = post(client, forms[0])
+    remembered = post(client, forms[1], follow=True)
+
+    assert IntakeRequest.objects.count() == 11
+    assert first.reference not in forgotten.content.decode()
+    assert forgotten.status_code == 200
+    assert "You had already sent this request" in remembered.content.decode()
+    assert len(client.session[SENT_SESSION_KEY]) == 10
 
 
 def test_a_concurrent_post_of_the_same_form_finds_the_first_request():
