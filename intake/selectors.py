@@ -1,5 +1,7 @@
 """Reads that mean something: what a page or an email needs from the database."""
 
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from articles.models import Article
@@ -7,6 +9,10 @@ from intake.models import IntakeRequest, PartnerInvitation, hash_token
 
 # Real tokens are 43 characters; anything much longer is not worth hashing.
 _MAX_TOKEN_LENGTH = 100
+# The staff roles: groups made by migration 0002_roles, which spells them out
+# itself (a migration never imports the app it belongs to).
+CLINICIANS_GROUP = "Clinicians"
+EDITORS_GROUP = "Editors"
 
 
 def invitation_find(*, token: str) -> PartnerInvitation | None:
@@ -28,3 +34,18 @@ def partner_articles():
     """The articles written for hesitant partners, as the partner page and the
     requester's confirmation list them."""
     return Article.objects.published().in_topic("for-partners").distinct()[:4]
+
+
+def clinicians() -> QuerySet:
+    """Active members of Clinicians, the people a request can be assigned to."""
+    return (
+        get_user_model()
+        ._default_manager.filter(is_active=True, groups__name=CLINICIANS_GROUP)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def staff_name(user) -> str:
+    """How staff are named to each other: full name, or the username without one."""
+    return user.get_full_name() or user.get_username()

@@ -30,7 +30,9 @@ else:
     SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
     if len(SECRET_KEY) < 32:
         raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY must be set (at least 32 characters) when DJANGO_DEBUG is off."
+            "DJANGO_SECRET_KEY must be set (at least 32 characters) when DJANGO_DEBUG is off. "
+            "On your own machine, run commands as `make run` does: "
+            "DJANGO_DEBUG=1 .venv/bin/python manage.py …"
         )
 
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])

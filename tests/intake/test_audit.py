@@ -92,7 +92,9 @@ def test_sign_in_sign_out_and_failed_sign_in_are_recorded_without_the_password(c
     device = enrol_device(make_staff("robin"))
     login_url = reverse("admin:login")
 
-    client.post(login_url, {"username": "robin", "password": "wrong-password-123"})
+    client.post(
+        login_url, {"username": "robin", "password": "wrong-password-123", "otp_token": "123456"}
+    )
     client.post(
         login_url,
         {"username": "robin", "password": "a-long-password!", "otp_token": totp_code(device)},

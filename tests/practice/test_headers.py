@@ -116,7 +116,6 @@ def test_session_cookie_is_host_prefixed_secure_and_http_only(https, django_user
         {
             "username": "office",
             "password": "a-long-enough-password",
-            "otp_device": device.persistent_id,
             "otp_token": totp_code(device),
         },
     )

@@ -3,6 +3,7 @@
 import importlib
 import io
 import logging
+import re
 from datetime import timedelta
 
 import pytest
@@ -12,11 +13,14 @@ from django.contrib.sessions.backends.cache import SessionStore
 from django.core.management import CommandError, call_command
 from django.urls import clear_url_caches, reverse
 from django.utils import timezone
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from intake.models import AccessRecord
+from practice.admin import SIGN_IN_FAILED
 from tests.conftest import enrol_device, totp_code
+from tests.practice.hashers import CountingHasher
 
 pytestmark = pytest.mark.django_db
 
@@ -51,37 +55,124 @@ def opens_the_admin(client):
 # --- Two factors -----------------------------------------------------------------
 
 
-def test_login_page_asks_for_the_code(client):
+def test_login_page_asks_for_username_password_and_code_on_one_form(client):
     html = client.get(reverse("admin:login")).content.decode()
-    assert 'name="otp_token"' in html
+
+    form = html[html.index('<form action="/admin/login/"') : html.index("</form>")]
+    for name in ("username", "password", "otp_token"):
+        assert f'name="{name}"' in form
     assert "The 6-digit code from your authenticator app, or one of your recovery codes" in html
     assert 'autocomplete="one-time-code"' in html
+    assert "otp_device" not in html
+
+
+def other_code(device):
+    return f"{(int(totp_code(device)) + 1) % 10**6:06d}"
+
+
+def normalised(html: str) -> str:
+    """A sign-in page without what differs by design: the CSRF token and the
+    username as typed."""
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+    html = re.sub(r'nonce="[^"]*"', "", html)
+    return re.sub(r'name="username" value="[^"]*"', 'name="username"', html)
+
+
+@pytest.fixture
+def counted(monkeypatch, settings):
+    """How often each failure runs the password hasher and a code check."""
+    settings.PASSWORD_HASHERS = ["tests.practice.hashers.CountingHasher"]
+    counts = {"hasher": 0, "code checks": 0}
+    CountingHasher.calls = counts
+    verify = TOTP.verify
+
+    def counting_verify(self, *args, **kwargs):
+        counts["code checks"] += 1
+        return verify(self, *args, **kwargs)
+
+    monkeypatch.setattr(TOTP, "verify", counting_verify)
+    return counts
+
+
+def test_every_failed_sign_in_looks_the_same_and_costs_the_same(
+    client, device, django_user_model, counted
+):
+    django_user_model.objects.create_user("visitor", password=PASSWORD)
+    django_user_model.objects.create_user("gone", password=PASSWORD, is_staff=True, is_active=False)
+    django_user_model.objects.create_user("nodevice", password=PASSWORD, is_staff=True)
+    attempts = {
+        "unknown username": {"username": "nobody", "code": totp_code(device)},
+        "wrong password": {"password": WRONG_PASSWORD, "code": totp_code(device)},
+        "right password, wrong code": {"code": other_code(device)},
+        "right password, a recovery code that does not exist": {"code": "abcdefgh"},
+        "not a staff account": {"username": "visitor", "code": "123456"},
+        "inactive account": {"username": "gone", "code": "123456"},
+        "no second factor": {"username": "nodevice", "code": "123456"},
+    }
+
+    pages = {}
+    for name, attempt in attempts.items():
+        counted.update({"hasher": 0, "code checks": 0})
+        response = sign_in(client, **attempt)
+        html = response.content.decode()
+        checks = 1 if attempt["code"].isdigit() else 0
+        assert (response.status_code, counted) == (200, {"hasher": 1, "code checks": checks}), name
+        assert SIGN_IN_FAILED in html, name
+        pages[name] = normalised(html)
+
+    assert len(set(pages.values())) == 1, "the failure pages differ"
+    assert not opens_the_admin(client)
+
+
+def test_the_password_is_never_written_back_into_the_page(client, device):
+    responses = [
+        sign_in(client, code=other_code(device)),
+        sign_in(client, password=WRONG_PASSWORD, code=totp_code(device)),
+        sign_in(client, username="nobody", code="123456"),
+        sign_in(client, code=""),
+    ]
+
+    for response in responses:
+        html = response.content.decode()
+        assert PASSWORD not in html and WRONG_PASSWORD not in html
+        assert 'name="password" autocomplete="current-password"' in html
+        assert re.search(r'<input type="password" name="password"(?![^>]*value=)', html)
+
+
+def test_a_missing_code_is_asked_for_without_checking_the_password(client, device, counted):
+    right = sign_in(client)
+    wrong = sign_in(client, password=WRONG_PASSWORD)
+
+    assert right.status_code == wrong.status_code == 200
+    assert normalised(right.content.decode()) == normalised(wrong.content.decode())
+    assert "This field is required." in right.content.decode()
+    assert counted["hasher"] == 0
+    assert not AccessRecord.objects.exists()
 
 
 def test_staff_without_a_device_cannot_sign_in(client, staff):
     response = sign_in(client, code="123456")
 
     assert response.status_code == 200
-    assert "no second factor" in response.content.decode()
-    assert not opens_the_admin(client)
-
-
-def test_a_password_alone_is_not_enough(client, device):
-    response = sign_in(client)
-
-    assert response.status_code == 200
-    assert "Enter the 6-digit code" in response.content.decode()
+    assert SIGN_IN_FAILED in response.content.decode()
     assert not opens_the_admin(client)
 
 
 def test_a_wrong_code_is_refused(client, device):
-    wrong = f"{(int(totp_code(device)) + 1) % 10**6:06d}"
-
-    response = sign_in(client, code=wrong)
+    response = sign_in(client, code=other_code(device))
 
     assert response.status_code == 200
-    assert "That code is not right" in response.content.decode()
+    assert SIGN_IN_FAILED in response.content.decode()
     assert not opens_the_admin(client)
+
+
+def test_the_code_may_be_typed_with_a_space_in_the_middle(client, device):
+    code = totp_code(device)
+
+    response = sign_in(client, code=f"{code[:3]} {code[3:]}")
+
+    assert response.status_code == 302
+    assert opens_the_admin(client)
 
 
 def test_password_and_the_apps_code_open_the_admin(client, device):
@@ -148,7 +239,9 @@ def test_admin_url_is_a_setting(settings):
 
 
 def fail_five_times(client, address=ADDRESS):
-    return [sign_in(client, password=WRONG_PASSWORD, address=address) for _ in range(5)]
+    return [
+        sign_in(client, password=WRONG_PASSWORD, code="123456", address=address) for _ in range(5)
+    ]
 
 
 def test_five_wrong_passwords_lock_out_that_username_from_that_address(client, device):
@@ -164,6 +257,31 @@ def test_five_wrong_passwords_lock_out_that_username_from_that_address(client, d
     assert not opens_the_admin(client)
 
 
+def test_a_right_password_with_wrong_codes_locks_out_like_any_failure(client, device):
+    failures = [sign_in(client, code=other_code(device)) for _ in range(5)]
+
+    locked = sign_in(client, code=totp_code(device))
+
+    assert [r.status_code for r in failures[:4]] == [200] * 4
+    assert failures[4].status_code == locked.status_code == 429
+    assert not opens_the_admin(client)
+    assert AccessAttempt.objects.get().failures_since_start == 5
+    # The five failures, and the refused try with the right code.
+    assert (
+        list(AccessRecord.objects.values_list("action", "username", "ip_address"))
+        == [("login_failed", "office", ADDRESS)] * 6
+    )
+
+
+def test_unknown_usernames_are_locked_out_the_same_way(client):
+    statuses = [
+        sign_in(client, username="nobody", password=WRONG_PASSWORD, code="123456").status_code
+        for _ in range(6)
+    ]
+
+    assert statuses == [200] * 4 + [429] * 2
+
+
 def test_another_address_can_still_sign_in(client, device):
     fail_five_times(client)
 
@@ -177,7 +295,7 @@ def test_another_username_from_the_same_address_is_not_locked(client, device):
     get_user_model().objects.create_user("helper", password=PASSWORD, is_staff=True)
     fail_five_times(client)
 
-    response = sign_in(client, username="helper", password=WRONG_PASSWORD)
+    response = sign_in(client, username="helper", password=WRONG_PASSWORD, code="123456")
 
     assert response.status_code == 200
 
@@ -195,13 +313,13 @@ def test_the_lockout_ends_by_itself_after_fifteen_minutes(client, device):
 
 def test_a_successful_sign_in_forgets_earlier_failures(client, device):
     for _ in range(4):
-        sign_in(client, password=WRONG_PASSWORD)
+        sign_in(client, password=WRONG_PASSWORD, code="123456")
     assert sign_in(client, code=totp_code(device)).status_code == 302
     client.post(reverse("admin:logout"))
 
     # Four more mistakes are not yet a lockout.
     for _ in range(4):
-        assert sign_in(client, password=WRONG_PASSWORD).status_code == 200
+        assert sign_in(client, password=WRONG_PASSWORD, code="123456").status_code == 200
 
 
 def test_failed_sign_ins_are_logged_without_the_password(client, device, caplog):
@@ -219,7 +337,7 @@ def test_failed_sign_ins_are_logged_without_the_password(client, device, caplog)
 
 
 def test_sign_in_failed_sign_in_and_sign_out_are_audited_with_the_address(client, device):
-    sign_in(client, password=WRONG_PASSWORD)
+    sign_in(client, password=WRONG_PASSWORD, code="123456")
     sign_in(client, code=totp_code(device))
     client.post(reverse("admin:logout"), REMOTE_ADDR=ADDRESS)
 
@@ -239,7 +357,7 @@ def test_audited_address_is_the_client_behind_a_trusted_proxy(client, device, se
 
     client.post(
         reverse("admin:login"),
-        {"username": "office", "password": WRONG_PASSWORD},
+        {"username": "office", "password": WRONG_PASSWORD, "otp_token": "123456"},
         REMOTE_ADDR="10.0.0.2",
         HTTP_X_FORWARDED_FOR=f"192.0.2.1, {ADDRESS}",
     )
