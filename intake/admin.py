@@ -17,7 +17,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from intake import staff
+from intake import selectors, staff
 from intake.choices import Availability, CrisisAnswer, SafetyAnswer
 from intake.models import (
     AccessRecord,
@@ -323,12 +323,13 @@ class IntakeRequestAdmin(admin.ModelAdmin):
 
     # --- The change form ---------------------------------------------------------
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "assigned_to":
-            kwargs["queryset"] = db_field.remote_field.model._default_manager.filter(
-                is_staff=True, is_active=True
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if "assigned_to" in form.base_fields:
+            field = form.base_fields["assigned_to"]
+            field.queryset = selectors.clinicians(keeping=obj.assigned_to_id if obj else None)
+            field.label_from_instance = selectors.staff_name
+        return form
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)

@@ -1,7 +1,8 @@
 """Reads that mean something: what a page or an email needs from the database."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet, Value
+from django.db.models.functions import Coalesce, Concat, Lower, NullIf, Trim
 from django.utils import timezone
 
 from articles.models import Article
@@ -36,14 +37,21 @@ def partner_articles():
     return Article.objects.published().in_topic("for-partners").distinct()[:4]
 
 
-def clinicians() -> QuerySet:
-    """Active members of Clinicians, the people a request can be assigned to."""
-    return (
-        get_user_model()
-        ._default_manager.filter(is_active=True, groups__name=CLINICIANS_GROUP)
-        .distinct()
-        .order_by("first_name", "last_name", "username")
+def clinicians(*, keeping: int | None = None) -> QuerySet:
+    """Active members of Clinicians, the people a request can be assigned to.
+
+    `keeping` is the id of whoever a request is assigned to already: they stay
+    a choice after leaving the group, so that the request can still be saved.
+    """
+    users = get_user_model()._default_manager
+    members = Q(is_active=True, groups__name=CLINICIANS_GROUP)
+    if keeping is not None:
+        members |= Q(pk=keeping)
+    # In the order of the names shown (staff_name), as a person scans a list.
+    shown_name = Coalesce(
+        NullIf(Trim(Concat("first_name", Value(" "), "last_name")), Value("")), "username"
     )
+    return users.filter(members).distinct().order_by(Lower(shown_name), "username")
 
 
 def staff_name(user) -> str:

@@ -180,19 +180,19 @@ def test_change_page_shows_an_active_link_and_its_expiry(
     assert "Revoke partner link" in content
 
 
-def test_only_status_and_assignment_can_be_changed(admin_client, admin_user, make_request):
+def test_only_status_and_assignment_can_be_changed(admin_client, clinician, make_request):
     intake_request = make_request(name="Sam Rivera")
     page = admin_client.get(change_url(intake_request))
 
     response = admin_client.post(
         change_url(intake_request),
-        change_form_data(page, status="in_review", assigned_to=admin_user.pk, name="Someone Else"),
+        change_form_data(page, status="in_review", assigned_to=clinician.pk, name="Someone Else"),
     )
 
     assert response.status_code == 302
     intake_request.refresh_from_db()
     assert intake_request.status == "in_review"
-    assert intake_request.assigned_to == admin_user
+    assert intake_request.assigned_to == clinician
     assert intake_request.name == "Sam Rivera"
 
 
