@@ -7,11 +7,20 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core.cache import cache
+from django.urls import get_resolver
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from practice.page_cache import forget_local_state
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _urls_imported_with_the_real_settings():
+    # practice/urls.py reads ADMIN_URL when it is first imported. Were that
+    # import to happen inside a test that overrides ADMIN_URL (a system check
+    # run imports it), every later test would find the admin elsewhere.
+    get_resolver().url_patterns  # noqa: B018
 
 
 @pytest.fixture(autouse=True)

@@ -58,7 +58,7 @@ def opens_the_admin(client):
 def test_login_page_asks_for_username_password_and_code_on_one_form(client):
     html = client.get(reverse("admin:login")).content.decode()
 
-    form = html[html.index('<form action="/admin/login/"') : html.index("</form>")]
+    form = html[html.index(f'<form action="{reverse("admin:login")}"') : html.index("</form>")]
     for name in ("username", "password", "otp_token"):
         assert f'name="{name}"' in form
     assert "The 6-digit code from your authenticator app, or one of your recovery codes" in html
