@@ -45,7 +45,8 @@ check-deploy: venv
 	DEFAULT_FROM_EMAIL='Harbor & Hearth <no-reply@harbor-hearth.test>' \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
-# Benchmarks and drills: PostgreSQL and Redis on 127.0.0.1, wrk for bench (see bench/README.md).
+# Benchmarks and drills: PostgreSQL and Redis on 127.0.0.1, wrk for bench, nginx for the
+# proxy drill and BENCH_PROXY=1 (see bench/README.md).
 bench: venv
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk) || true
 	$(BIN)/python bench/run.py $(BENCH_ARGS)

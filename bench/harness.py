@@ -226,6 +226,20 @@ def rss_kib(pid: int) -> int:
     raise RuntimeError(f"no VmRSS for {pid}")
 
 
+def stop_process_group(proc: subprocess.Popen | None, *, grace: float) -> None:
+    """SIGTERM to a process started with start_new_session, SIGKILL after `grace` seconds."""
+    if proc is None or proc.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+
+
 class Server:
     """gunicorn with practice/gunicorn.conf.py, in a process group of its own.
 
@@ -289,16 +303,7 @@ class Server:
         return self.worker_pids()
 
     def stop(self) -> None:
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.proc.pid, signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=25)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(timeout=10)
+        stop_process_group(self.proc, grace=25)
 
     def __enter__(self) -> Server:
         return self.start()
@@ -448,6 +453,15 @@ class Endpoint:
     def origin(self) -> str:
         return f"https://{self.host}:{self.port}"
 
+    async def connect(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+        return await asyncio.open_connection(
+            "127.0.0.1",
+            self.port,
+            ssl=self.tls,
+            server_hostname=self.host if self.tls else None,
+            local_addr=(self.source, 0) if self.source else None,
+        )
+
 
 def endpoint(target: int | Endpoint) -> Endpoint:
     return target if isinstance(target, Endpoint) else Endpoint(target)
@@ -488,13 +502,7 @@ async def fetch(
     started = time.monotonic()
 
     async def exchange() -> Response:
-        reader, writer = await asyncio.open_connection(
-            "127.0.0.1",
-            where.port,
-            ssl=where.tls,
-            server_hostname=where.host if where.tls else None,
-            local_addr=(where.source, 0) if where.source else None,
-        )
+        reader, writer = await where.connect()
         try:
             lines = [
                 f"{method} {path} HTTP/1.1",

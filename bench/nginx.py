@@ -18,7 +18,6 @@ import os
 import pwd
 import re
 import shutil
-import signal
 import socket
 import ssl
 import subprocess
@@ -26,7 +25,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import RESULTS, ROOT, Endpoint, free_port, out
+from harness import RESULTS, ROOT, Endpoint, free_port, out, stop_process_group
 
 PRACTICE_CONF = ROOT / "deploy" / "nginx" / "practice.conf"
 # The site's name in the run: a name every client here resolves to 127.0.0.1
@@ -293,16 +292,7 @@ class Nginx:
         return self
 
     def stop(self) -> None:
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.proc.pid, signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(timeout=10)
+        stop_process_group(self.proc, grace=10)
 
     def __enter__(self) -> Nginx:
         return self.start()

@@ -190,13 +190,7 @@ async def check_files(nginx: Nginx, found: Findings) -> str:
 async def slow_client(where: Endpoint, stop: asyncio.Event, state: dict) -> None:
     """Send a post's headers, then its body one byte a second, until told to stop."""
     try:
-        reader, writer = await asyncio.open_connection(
-            "127.0.0.1",
-            where.port,
-            ssl=where.tls,
-            server_hostname=where.host if where.tls else None,
-            local_addr=(where.source, 0) if where.source else None,
-        )
+        _reader, writer = await where.connect()
     except OSError:
         state["refused"] += 1
         return
