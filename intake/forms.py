@@ -26,6 +26,7 @@ from intake.choices import (
     SafetyAnswer,
     SessionFormat,
 )
+from intake.services import safety_flags
 
 # Characters that never belong in a name, an address or a phone number and that
 # can disguise what a value says, by Unicode category: controls (Cc); format
@@ -426,7 +427,10 @@ class IntakeRequestForm(SpamFieldsMixin):
                 "agrees_confidentiality",
                 "Please read how privacy works between partners and tick to agree.",
             )
-        if data.get("partner_safety") in (SafetyAnswer.YES, SafetyAnswer.PREFER_NOT):
+        flags = safety_flags(
+            in_crisis=data.get("in_crisis") or "", partner_safety=data.get("partner_safety") or ""
+        )
+        if flags.is_safety_flagged:
             # No partner link is made, so there is nothing to email.
             data["wants_link_emailed"] = False
         elif data.get("wants_link_emailed") and (

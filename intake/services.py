@@ -8,7 +8,7 @@ intake.staff; reads in intake.selectors.
 
 import secrets
 import uuid
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -28,7 +28,26 @@ from intake.models import (
 )
 from intake.notifications import notification_queue, notifications_queue
 
-_SAFETY_CONCERNS = (SafetyAnswer.YES, SafetyAnswer.PREFER_NOT)
+
+@dataclass(frozen=True)
+class SafetyFlags:
+    is_urgent: bool
+    is_safety_flagged: bool
+
+
+def safety_flags(*, in_crisis: str, partner_safety: str) -> SafetyFlags:
+    """The safety rule, decided here only: what one person's private answers mean.
+
+    In immediate danger or thinking of self-harm ("yes"): urgent, and crisis
+    resources first. A partner who ever hurt, threatened or frightened them
+    ("yes", or "prefer not to say"): safety follow-up, no partner link, and
+    domestic-violence resources. The request stores these flags; pages read
+    them from the request or from what the services below return.
+    """
+    return SafetyFlags(
+        is_urgent=in_crisis == CrisisAnswer.YES,
+        is_safety_flagged=partner_safety in (SafetyAnswer.YES, SafetyAnswer.PREFER_NOT),
+    )
 
 
 @dataclass(frozen=True)
@@ -39,6 +58,18 @@ class RequestCreated:
     token: str | None
     invitation: PartnerInvitation | None
     is_new: bool
+    # What this submission's answers mean, for the confirmation page: the stored
+    # flags of a repeated one may by now also carry the partner's answers, which
+    # the requester must never see.
+    flags: SafetyFlags
+
+
+@dataclass(frozen=True)
+class PartnerAnswerRecorded:
+    response: PartnerResponse
+    # What the partner's own answers mean, for their confirmation page; the
+    # request's stored flags also carry the requester's.
+    flags: SafetyFlags
 
 
 @sensitive_variables()
@@ -77,7 +108,8 @@ def request_create(
     """
     now = timezone.now()
     is_couples = journey in COUPLES_JOURNEYS
-    safety_concern = is_couples and partner_safety in _SAFETY_CONCERNS
+    partner_safety = partner_safety if is_couples else ""
+    flags = safety_flags(in_crisis=in_crisis, partner_safety=partner_safety)
     fields = {
         "submission_key": submission_key,
         "journey": journey,
@@ -100,11 +132,11 @@ def request_create(
         "partner_readiness": partner_readiness if is_couples else "",
         "wants_individual_now": is_couples and wants_individual_now,
         "wants_couples_hold": is_couples and wants_couples_hold,
-        "wants_link_emailed": is_couples and not safety_concern and wants_link_emailed,
-        "partner_safety": partner_safety if is_couples else "",
+        "wants_link_emailed": is_couples and not flags.is_safety_flagged and wants_link_emailed,
+        "partner_safety": partner_safety,
         "in_crisis": in_crisis,
-        "is_urgent": in_crisis == CrisisAnswer.YES,
-        "is_safety_flagged": safety_concern,
+        "is_urgent": flags.is_urgent,
+        "is_safety_flagged": flags.is_safety_flagged,
         "consented_at": now,
         "acknowledged_not_emergency_at": now,
         "agreed_confidentiality_at": now if is_couples and agrees_confidentiality else None,
@@ -115,19 +147,23 @@ def request_create(
     # and only then is the first request looked up.
     for _attempt in range(8):
         try:
-            return _request_store(fields, reference=new_reference())
+            return _request_store(fields, reference=new_reference(), flags=flags)
         except IntegrityError:
             existing = IntakeRequest.objects.filter(submission_key=submission_key).first()
             if existing:
                 return RequestCreated(
-                    intake_request=existing, token=None, invitation=None, is_new=False
+                    intake_request=existing,
+                    token=None,
+                    invitation=None,
+                    is_new=False,
+                    flags=flags,
                 )
             # Otherwise the random reference was taken: try another.
     raise IntegrityError("Could not find a free request reference.")
 
 
 @transaction.atomic
-def _request_store(fields: dict, *, reference: str) -> RequestCreated:
+def _request_store(fields: dict, *, reference: str, flags: SafetyFlags) -> RequestCreated:
     """The request, its partner invitation and its notifications, all or nothing."""
     intake_request = IntakeRequest.objects.create(reference=reference, **fields)
     token = invitation = None
@@ -145,7 +181,7 @@ def _request_store(fields: dict, *, reference: str) -> RequestCreated:
         secret_for={Notification.Kind.PARTNER_LINK: token},
     )
     return RequestCreated(
-        intake_request=intake_request, token=token, invitation=invitation, is_new=True
+        intake_request=intake_request, token=token, invitation=invitation, is_new=True, flags=flags
     )
 
 
@@ -176,8 +212,11 @@ def partner_response_record(
     partner_safety: str,
     in_crisis: str,
     consented: bool,
-) -> PartnerResponse:
+) -> PartnerAnswerRecorded:
     """Store the partner's answer, close their link, and tell the practice.
+
+    The partner's answers raise the request's flags (never lower them): staff
+    see one urgent, or safety, request whoever of the two answered so.
 
     Raises InvitationNotUsable when the link stopped working in the meantime
     (answered twice at once, revoked, expired).
@@ -213,13 +252,10 @@ def partner_response_record(
     except IntegrityError as exc:
         raise InvitationNotUsable from exc
 
-    flags = {}
-    if partner_safety in _SAFETY_CONCERNS:
-        flags["is_safety_flagged"] = True
-    if in_crisis == CrisisAnswer.YES:
-        flags["is_urgent"] = True
-    if flags:
-        IntakeRequest.objects.filter(pk=locked.intake_request_id).update(**flags, updated_at=now)
+    flags = safety_flags(in_crisis=in_crisis, partner_safety=partner_safety)
+    raised = {name: True for name, value in asdict(flags).items() if value}
+    if raised:
+        IntakeRequest.objects.filter(pk=locked.intake_request_id).update(**raised, updated_at=now)
     intake_request = IntakeRequest.objects.get(pk=locked.intake_request_id)
     notification_queue(intake_request=intake_request, kind=Notification.Kind.PARTNER_ANSWER)
-    return response
+    return PartnerAnswerRecorded(response=response, flags=flags)

@@ -12,7 +12,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
 from intake import skeleton, spam
-from intake.choices import COUPLES_JOURNEYS, CrisisAnswer, Journey, SafetyAnswer
+from intake.choices import COUPLES_JOURNEYS, Journey
 from intake.csrf import csrf_protect_no_referrer
 from intake.forms import IntakeRequestForm, PartnerResponseForm
 from intake.models import InvitationNotUsable, new_reference
@@ -28,7 +28,6 @@ DONE_SESSION_KEY = "intake_done"
 SENT_SESSION_KEY = "intake_sent"
 SENT_KEYS_KEPT = 10
 PARTNER_DONE_SESSION_KEY = "intake_partner_done"
-SAFETY_CONCERNS = (SafetyAnswer.YES, SafetyAnswer.PREFER_NOT)
 OUTAGE_MESSAGE = (
     "Sorry, we could not save your request just now because of a problem on our side. "
     "Everything you typed is still here: please press the button again in a minute."
@@ -120,9 +119,8 @@ def request_form(request):
         request.session[DONE_SESSION_KEY] = {
             "reference": intake_request.reference,
             "journey": intake_request.journey,
-            "in_crisis": form.cleaned_data["in_crisis"] == CrisisAnswer.YES,
-            "safety_concern": intake_request.journey in COUPLES_JOURNEYS
-            and form.cleaned_data["partner_safety"] in SAFETY_CONCERNS,
+            "in_crisis": created.flags.is_urgent,
+            "safety_concern": created.flags.is_safety_flagged,
             "token": created.token,
             "expires_at": created.invitation.expires_at.isoformat() if created.invitation else None,
             "link_emailed": bool(created.token) and intake_request.wants_link_emailed,
@@ -196,13 +194,13 @@ def partner(request, token):
         if spam.rate_limit_exceeded(request, scope="partner"):
             return too_many_requests(request)
         try:
-            partner_response_record(invitation=invitation, **form.response_fields())
+            recorded = partner_response_record(invitation=invitation, **form.response_fields())
         except InvitationNotUsable as exc:
             raise Http404 from exc
         request.session[PARTNER_DONE_SESSION_KEY] = {
-            "answer": form.cleaned_data["answer"],
-            "in_crisis": form.cleaned_data["in_crisis"] == CrisisAnswer.YES,
-            "safety_concern": form.cleaned_data["partner_safety"] in SAFETY_CONCERNS,
+            "answer": recorded.response.answer,
+            "in_crisis": recorded.flags.is_urgent,
+            "safety_concern": recorded.flags.is_safety_flagged,
         }
         return redirect("intake:partner-done")
     response = render(

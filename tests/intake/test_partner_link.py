@@ -22,6 +22,7 @@ from tests.intake.journeys import (
     form_values,
     partner_post,
     partner_url,
+    request_post,
 )
 
 pytestmark = pytest.mark.django_db
@@ -207,6 +208,38 @@ def test_requester_never_sees_the_partner_answer(client):
         assert value not in confirmation
     assert "answered" not in confirmation.lower()
     assert "1-800-799-7233" not in confirmation
+
+
+def test_partner_confirmation_reflects_only_the_partners_own_answers(client):
+    # The request is urgent because of the requester's answer: the partner's
+    # page must not say so.
+    _request, token = couples_request_with_token(client, in_crisis="yes")
+    partner_client = client.__class__()
+
+    response = partner_client.post(partner_url(token), partner_post("join"), follow=True)
+
+    html = response.content.decode()
+    assert 'id="crisis-heading"' not in html
+    assert "1-800-799-7233" not in html
+
+
+def test_a_resent_request_never_shows_the_requester_their_partners_answers(client):
+    data = request_post("couples")
+    first = client.post(reverse("intake:request"), data, follow=True)
+    token = first.context["done"]["token"]
+    client.__class__().post(
+        partner_url(token), partner_post("join", in_crisis="yes", partner_safety="yes")
+    )
+    # Another request from the same browser, then the first form sent again
+    # (pressing back a few times).
+    client.post(reverse("intake:request"), request_post())
+
+    again = client.post(reverse("intake:request"), data, follow=True)
+
+    assert again.context["done"]["is_repeat"]
+    html = again.content.decode()
+    assert 'id="crisis-heading"' not in html
+    assert "1-800-799-7233" not in html
 
 
 def test_revoked_link_is_the_ordinary_404(client):
