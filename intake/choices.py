@@ -24,6 +24,13 @@ class Readiness(models.TextChoices):
     NOT_ASKED = "not_asked", "I haven't asked my partner yet"
 
 
+class NextStep(models.TextChoices):
+    """What a requester wants while their partner decides."""
+
+    INDIVIDUAL_NOW = "individual_now", "Start individual sessions for me now"
+    COUPLES_HOLD = "couples_hold", "Hold a couples consultation until my partner is ready"
+
+
 class SafetyAnswer(models.TextChoices):
     NO = "no", "No"
     YES = "yes", "Yes"
@@ -33,6 +40,12 @@ class SafetyAnswer(models.TextChoices):
 class CrisisAnswer(models.TextChoices):
     NO = "no", "No"
     YES = "yes", "Yes"
+
+
+class ContactMethod(models.TextChoices):
+    EMAIL = "email", "Email"
+    PHONE = "phone", "Phone call"
+    TEXT = "text", "Text message"
 
 
 class SessionFormat(models.TextChoices):

@@ -2,23 +2,23 @@
 
 Every section renders whether or not it applies (the form works without
 JavaScript); answers to sections that do not apply are ignored in clean().
+What a value may contain is checked by intake.validators.
 """
 
-import re
-import unicodedata
 import uuid
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.validators import validate_email
 
 from intake import spam
 from intake.choices import (
     COUPLES_JOURNEYS,
     Availability,
+    ContactMethod,
     CrisisAnswer,
     Journey,
+    NextStep,
     PartnerAnswer,
     Payment,
     Readiness,
@@ -27,84 +27,18 @@ from intake.choices import (
     SessionFormat,
 )
 from intake.services import safety_flags
-
-# Characters that never belong in a name, an address or a phone number and that
-# can disguise what a value says, by Unicode category: controls (Cc); format
-# characters (Cf: bidirectional marks, overrides and isolates, zero-width
-# characters, soft hyphens, tags); line and paragraph separators (Zl, Zp);
-# surrogates (Cs).
-_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
-# What undecodable bytes and lone surrogates in a request body are read as.
-_REPLACEMENT_CHARACTER = "\ufffd"
-_PHONE = re.compile(r"^\+?[0-9 ().\-]{7,}(\s*(x|ext\.?)\s*[0-9]{1,6})?$", re.IGNORECASE)
+from intake.validators import clean_email_address, clean_free_text, clean_line, clean_phone_number
 
 MAX_LENGTH_MESSAGE = (
     "Please shorten this to %(limit_value)s characters or fewer (it has %(show_value)s)."
 )
-
-
 CONTACT_METHODS_REQUIRED = "Please tell us at least one way it is safe to reach you."
-
-
-class ContactMethod:
-    EMAIL = "email"
-    PHONE = "phone"
-    TEXT = "text"
-    CHOICES = [(EMAIL, "Email"), (PHONE, "Phone call"), (TEXT, "Text message")]
-
-
-class NextStep:
-    INDIVIDUAL_NOW = "individual_now"
-    COUPLES_HOLD = "couples_hold"
-    CHOICES = [
-        (INDIVIDUAL_NOW, "Start individual sessions for me now"),
-        (COUPLES_HOLD, "Hold a couples consultation until my partner is ready"),
-    ]
-
-
-def clean_line(value: str, *, what: str) -> str:
-    """A one-line value, trimmed and NFC-normalised, without hidden characters."""
-    value = unicodedata.normalize("NFC", value.strip())
-    if any(unicodedata.category(character) in _HIDDEN_CATEGORIES for character in value):
-        raise ValidationError(
-            f"Your {what} contains invisible or control characters (they sometimes come "
-            "along when text is copied). Please type it again.",
-            code="hidden_characters",
-        )
-    if _REPLACEMENT_CHARACTER in value:
-        raise ValidationError(
-            f"Your {what} contains characters we could not read (shown as \ufffd). "
-            "Please type it again.",
-            code="unreadable_characters",
-        )
-    return value
-
-
-def clean_free_text(value: str) -> str:
-    """Free text keeps its line breaks; only its Unicode form is normalised."""
-    return unicodedata.normalize("NFC", value.strip())
-
-
-def clean_phone_number(value: str) -> str:
-    value = clean_line(value, what="phone number")
-    if value and not _PHONE.match(value):
-        raise ValidationError(
-            "Please enter a phone number using digits, and spaces, +, -, ( or ) if you like.",
-            code="invalid_phone",
-        )
-    return value
-
-
-def clean_email_address(value: str) -> str:
-    value = clean_line(value, what="email address")
-    if value:
-        try:
-            validate_email(value)
-        except ValidationError as exc:
-            raise ValidationError(
-                "Please enter an email address like name@example.com.", code="invalid_email"
-            ) from exc
-    return value
+PARTNER_SAFETY_REQUIRED = (
+    "Please answer this question. \u201cI\u2019d prefer not to say\u201d is fine."
+)
+NAME_REQUIRED = "Please tell us your name."
+IN_CRISIS_REQUIRED = "Please answer whether you are in immediate danger."
+CONSENT_REQUIRED = "Please agree that we may contact you, so we can reply."
 
 
 def text(*, label: str, max_length: int, required: bool = False, **kwargs) -> forms.CharField:
@@ -150,6 +84,27 @@ def checkboxes(*, label: str, choices, **kwargs) -> forms.MultipleChoiceField:
     )
 
 
+# The two private safety questions, asked the same way of both partners.
+
+
+def partner_safety_question() -> forms.ChoiceField:
+    return radios(
+        label="Has your partner ever hurt, threatened or frightened you?",
+        choices=SafetyAnswer.choices,
+        required=False,
+        help_text="We ask everyone this, privately. Your partner will never see your answer.",
+    )
+
+
+def crisis_question(*, required: bool) -> forms.ChoiceField:
+    return radios(
+        label="Are you in immediate danger, or having thoughts of harming yourself?",
+        choices=CrisisAnswer.choices,
+        required=required,
+        help_text="If you answer yes, we will show you where to get help straight away.",
+    )
+
+
 class SpamFieldsMixin(forms.Form):
     """The honeypot and the signed time the form was shown (see intake/spam.py)."""
 
@@ -190,45 +145,18 @@ def _require(form: forms.Form, name: str, message: str) -> None:
     form.add_error(name, ValidationError(message, code="required"))
 
 
-def _check_contact_methods(form: forms.Form, data: dict, *, methods_field: str) -> None:
-    """At least one safe way to reach the person, with the detail it needs."""
-    methods = data.get(methods_field) or []
-    if not methods:
-        if methods_field not in form.errors:
-            _require(form, methods_field, CONTACT_METHODS_REQUIRED)
-        return
-    if ContactMethod.EMAIL in methods and not data.get("email") and "email" not in form.errors:
-        _require(form, "email", "Please give your email address, since email is safe for you.")
-    if (
-        {ContactMethod.PHONE, ContactMethod.TEXT} & set(methods)
-        and not data.get("phone")
-        and "phone" not in form.errors
-    ):
-        _require(form, "phone", "Please give your phone number, since calls or texts are safe.")
+class ContactFieldsMixin(forms.Form):
+    """Who the person is, how it is safe to reach them and when they could come:
+    the same questions on the request form and the partner's form.
 
+    Nothing here is required: the request form requires a name and a way to
+    reach them of everyone, the partner form only of a partner who joins or
+    has questions (check_contact_methods).
+    """
 
-COUPLES_FIELDS = (
-    "partner_first_name",
-    "partner_readiness",
-    "wants_now",
-    "partner_safety",
-    "wants_link_emailed",
-    "agrees_confidentiality",
-)
-
-
-class IntakeRequestForm(SpamFieldsMixin):
-    """One person's request. Field names and values are a stable interface."""
-
-    # The journey.
-    journey = radios(label="What would you like help with?", choices=Journey.choices)
-
-    # About you, and how it is safe to reach you.
     name = text(
         label="Your name",
         max_length=120,
-        required=True,
-        help_text="Whatever name you would like us to use.",
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = text(
@@ -243,27 +171,70 @@ class IntakeRequestForm(SpamFieldsMixin):
     )
     contact_methods = checkboxes(
         label="How is it safe for us to contact you?",
-        choices=ContactMethod.CHOICES,
+        choices=ContactMethod.choices,
         help_text="Choose every way that is safe. We will only use these.",
     )
     is_voicemail_ok = forms.BooleanField(label="We may leave a voicemail", required=False)
     is_discreet_sender = forms.BooleanField(
-        label="Please use a discreet sender name on emails and texts",
-        required=False,
-        help_text="Our messages will not mention counseling or therapy on the outside.",
-    )
-
-    # Sessions.
-    session_format = radios(label="How would you like to meet?", choices=SessionFormat.choices)
-    region = forms.ChoiceField(
-        label="Where do you live?",
-        help_text="We can only see clients who live where our clinicians are licensed.",
+        label="Please use a discreet sender name on emails and texts", required=False
     )
     availability = checkboxes(label="When could you usually come? (optional)", choices=Availability)
     availability_notes = long_text(
         label="Anything else about timing? (optional)",
         max_length=1000,
         help_text="Up to 1,000 characters.",
+    )
+
+    def clean_name(self):
+        return clean_line(self.cleaned_data["name"], what="name")
+
+    def clean_email(self):
+        return clean_email_address(self.cleaned_data["email"])
+
+    def clean_phone(self):
+        return clean_phone_number(self.cleaned_data["phone"])
+
+    def clean_availability_notes(self):
+        return clean_free_text(self.cleaned_data["availability_notes"])
+
+    def check_contact_methods(self, data: dict) -> None:
+        """At least one safe way to reach the person, with the detail it needs."""
+        methods = data.get("contact_methods") or []
+        if not methods:
+            if "contact_methods" not in self.errors:
+                _require(self, "contact_methods", CONTACT_METHODS_REQUIRED)
+            return
+        if ContactMethod.EMAIL in methods and not data.get("email") and "email" not in self.errors:
+            _require(self, "email", "Please give your email address, since email is safe for you.")
+        if (
+            {ContactMethod.PHONE, ContactMethod.TEXT} & set(methods)
+            and not data.get("phone")
+            and "phone" not in self.errors
+        ):
+            _require(self, "phone", "Please give your phone number, since calls or texts are safe.")
+
+
+COUPLES_FIELDS = (
+    "partner_first_name",
+    "partner_readiness",
+    "wants_now",
+    "partner_safety",
+    "wants_link_emailed",
+    "agrees_confidentiality",
+)
+
+
+class IntakeRequestForm(ContactFieldsMixin, SpamFieldsMixin):
+    """One person's request. Field names and values are a stable interface."""
+
+    # The journey; who they are and how to reach them is ContactFieldsMixin's.
+    journey = radios(label="What would you like help with?", choices=Journey.choices)
+
+    # Sessions.
+    session_format = radios(label="How would you like to meet?", choices=SessionFormat.choices)
+    region = forms.ChoiceField(
+        label="Where do you live?",
+        help_text="We can only see clients who live where our clinicians are licensed.",
     )
     payment = radios(label="How would you like to pay?", choices=Payment.choices)
     concerns = long_text(
@@ -288,15 +259,10 @@ class IntakeRequestForm(SpamFieldsMixin):
     )
     wants_now = checkboxes(
         label="While your partner decides, what would you like?",
-        choices=NextStep.CHOICES,
+        choices=NextStep.choices,
         help_text="Choose one or both.",
     )
-    partner_safety = radios(
-        label="Has your partner ever hurt, threatened or frightened you?",
-        choices=SafetyAnswer.choices,
-        required=False,
-        help_text=("We ask everyone this, privately. Your partner will never see your answer."),
-    )
+    partner_safety = partner_safety_question()
     wants_link_emailed = forms.BooleanField(
         label="Also email me the private link for my partner",
         required=False,
@@ -308,14 +274,10 @@ class IntakeRequestForm(SpamFieldsMixin):
     )
 
     # Everyone.
-    in_crisis = radios(
-        label="Are you in immediate danger, or having thoughts of harming yourself?",
-        choices=CrisisAnswer.choices,
-        help_text="If you answer yes, we will show you where to get help straight away.",
-    )
+    in_crisis = crisis_question(required=True)
     consent = forms.BooleanField(
         label="You may contact me about this request in the ways I chose above",
-        error_messages={"required": "Please agree that we may contact you, so we can reply."},
+        error_messages={"required": CONSENT_REQUIRED},
     )
     acknowledges_not_emergency = forms.BooleanField(
         label="I understand this form is not for emergencies",
@@ -325,13 +287,36 @@ class IntakeRequestForm(SpamFieldsMixin):
     )
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
 
+    # The order of the page, which the error summary follows (the fields not
+    # named here come after, in the order they are declared).
+    field_order = [
+        "website",
+        "started",
+        "journey",
+        "name",
+        "email",
+        "phone",
+        "contact_methods",
+        "is_voicemail_ok",
+        "is_discreet_sender",
+        "session_format",
+        "region",
+        "availability",
+        "availability_notes",
+    ]
+    # What this form asks of everyone that the partner's form asks of some.
+    required_fields = ["name", "contact_methods"]
+    help_texts = {
+        "name": "Whatever name you would like us to use.",
+        "is_discreet_sender": "Our messages will not mention counseling or therapy on the outside.",
+    }
     required_messages = {
         "journey": "Please choose what you would like help with.",
-        "name": "Please tell us your name.",
+        "name": NAME_REQUIRED,
         "session_format": "Please choose how you would like to meet.",
         "region": "Please choose where you live.",
         "payment": "Please choose how you would like to pay.",
-        "in_crisis": "Please answer whether you are in immediate danger.",
+        "in_crisis": IN_CRISIS_REQUIRED,
         "contact_methods": CONTACT_METHODS_REQUIRED,
     }
 
@@ -348,7 +333,10 @@ class IntakeRequestForm(SpamFieldsMixin):
         self.fields["region"].choices = [("", "Choose one")] + [
             (region, region) for region in settings.PRACTICE_REGIONS
         ]
-        self.fields["contact_methods"].required = True
+        for name in self.required_fields:
+            self.fields[name].required = True
+        for name, help_text in self.help_texts.items():
+            self.fields[name].help_text = help_text
         for name, message in self.required_messages.items():
             self.fields[name].error_messages["required"] = message
         if not self.is_bound:
@@ -364,27 +352,15 @@ class IntakeRequestForm(SpamFieldsMixin):
             initial["partner_readiness"] = query["readiness"]
         return initial
 
-    def clean_name(self):
-        return clean_line(self.cleaned_data["name"], what="name")
-
-    def clean_email(self):
-        return clean_email_address(self.cleaned_data["email"])
-
-    def clean_phone(self):
-        return clean_phone_number(self.cleaned_data["phone"])
-
     def clean_partner_first_name(self):
         return clean_line(self.cleaned_data["partner_first_name"], what="partner's name")
-
-    def clean_availability_notes(self):
-        return clean_free_text(self.cleaned_data["availability_notes"])
 
     def clean_concerns(self):
         return clean_free_text(self.cleaned_data["concerns"])
 
     def clean(self):
         data = super().clean()
-        _check_contact_methods(self, data, methods_field="contact_methods")
+        self.check_contact_methods(data)
         journey = data.get("journey")
         if journey in COUPLES_JOURNEYS:
             self._clean_couples(data)
@@ -416,11 +392,7 @@ class IntakeRequestForm(SpamFieldsMixin):
                 "Please choose individual sessions now, a couples consultation on hold, or both.",
             )
         if not data.get("partner_safety"):
-            _require(
-                self,
-                "partner_safety",
-                "Please answer this question. \u201cI\u2019d prefer not to say\u201d is fine.",
-            )
+            _require(self, "partner_safety", PARTNER_SAFETY_REQUIRED)
         if not data.get("agrees_confidentiality"):
             _require(
                 self,
@@ -478,52 +450,13 @@ class IntakeRequestForm(SpamFieldsMixin):
         }
 
 
-class PartnerResponseForm(SpamFieldsMixin):
+class PartnerResponseForm(ContactFieldsMixin, SpamFieldsMixin):
     """The partner's own answers. Which fields apply depends on `answer`."""
 
     answer = radios(label="What would you like to do?", choices=PartnerAnswer.choices)
-    name = text(
-        label="Your name",
-        max_length=120,
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
-    )
-    email = text(
-        label="Email address (optional)",
-        max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
-    )
-    phone = text(
-        label="Phone number (optional)",
-        max_length=32,
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
-    )
-    contact_methods = checkboxes(
-        label="How is it safe for us to contact you?",
-        choices=ContactMethod.CHOICES,
-        help_text="Choose every way that is safe. We will only use these.",
-    )
-    is_voicemail_ok = forms.BooleanField(label="We may leave a voicemail", required=False)
-    is_discreet_sender = forms.BooleanField(
-        label="Please use a discreet sender name on emails and texts", required=False
-    )
-    availability = checkboxes(label="When could you usually come? (optional)", choices=Availability)
-    availability_notes = long_text(
-        label="Anything else about timing? (optional)",
-        max_length=1000,
-        help_text="Up to 1,000 characters.",
-    )
-    partner_safety = radios(
-        label="Has your partner ever hurt, threatened or frightened you?",
-        choices=SafetyAnswer.choices,
-        required=False,
-        help_text="We ask everyone this, privately. Your partner will never see your answer.",
-    )
-    in_crisis = radios(
-        label="Are you in immediate danger, or having thoughts of harming yourself?",
-        choices=CrisisAnswer.choices,
-        required=False,
-        help_text="If you answer yes, we will show you where to get help straight away.",
-    )
+    # Then who they are and how to reach them (ContactFieldsMixin).
+    partner_safety = partner_safety_question()
+    in_crisis = crisis_question(required=False)
     consent = forms.BooleanField(
         label="You may contact me in the ways I chose above", required=False
     )
@@ -533,21 +466,12 @@ class PartnerResponseForm(SpamFieldsMixin):
         help_text="Only our clinicians read this. Up to 2,000 characters.",
     )
 
+    # The order of the page, which the error summary follows.
+    field_order = ["website", "started", "answer"]
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["answer"].error_messages["required"] = "Please choose one of the three answers."
-
-    def clean_name(self):
-        return clean_line(self.cleaned_data["name"], what="name")
-
-    def clean_email(self):
-        return clean_email_address(self.cleaned_data["email"])
-
-    def clean_phone(self):
-        return clean_phone_number(self.cleaned_data["phone"])
-
-    def clean_availability_notes(self):
-        return clean_free_text(self.cleaned_data["availability_notes"])
 
     def clean_message(self):
         return clean_free_text(self.cleaned_data["message"])
@@ -557,19 +481,15 @@ class PartnerResponseForm(SpamFieldsMixin):
         answer = data.get("answer")
         if answer in (PartnerAnswer.JOIN, PartnerAnswer.QUESTIONS):
             if not data.get("name") and "name" not in self.errors:
-                _require(self, "name", "Please tell us your name.")
-            _check_contact_methods(self, data, methods_field="contact_methods")
+                _require(self, "name", NAME_REQUIRED)
+            self.check_contact_methods(data)
         if answer == PartnerAnswer.JOIN:
             if not data.get("partner_safety"):
-                _require(
-                    self,
-                    "partner_safety",
-                    "Please answer this question. \u201cI\u2019d prefer not to say\u201d is fine.",
-                )
+                _require(self, "partner_safety", PARTNER_SAFETY_REQUIRED)
             if not data.get("in_crisis"):
-                _require(self, "in_crisis", "Please answer whether you are in immediate danger.")
+                _require(self, "in_crisis", IN_CRISIS_REQUIRED)
             if not data.get("consent"):
-                _require(self, "consent", "Please agree that we may contact you, so we can reply.")
+                _require(self, "consent", CONSENT_REQUIRED)
         # Keep only what the chosen answer asks for.
         keep = {
             PartnerAnswer.JOIN: {
@@ -592,8 +512,7 @@ class PartnerResponseForm(SpamFieldsMixin):
     def response_fields(self) -> dict:
         """The cleaned answers as partner_response_record's keyword arguments."""
         data = self.cleaned_data
-        methods = dict(ContactMethod.CHOICES)
-        preferences = [methods[m] for m in data["contact_methods"]]
+        preferences = [ContactMethod(m).label for m in data["contact_methods"]]
         if data["is_voicemail_ok"]:
             preferences.append("voicemail is fine")
         if data["is_discreet_sender"]:
