@@ -8,7 +8,7 @@ opening or export of a request leaves an AccessRecord.
 import csv
 
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from intake import selectors, staff
-from intake.choices import Availability, CrisisAnswer, SafetyAnswer
 from intake.models import (
     AccessRecord,
     IntakeRequest,
@@ -31,31 +30,49 @@ from intake.notifications import notification_send
 from practice.proxy import client_address
 
 
-def answer_label(choices, value: str) -> str:
-    """The label of a stored private answer; an unknown value is shown as it is."""
-    if not value:
-        return "Not asked"
-    try:
-        return choices(value).label
-    except ValueError:
-        return value
+class AppendOnlyMixin:
+    """What is stored here stays as it was: nothing is changed or deleted in the
+    admin, whatever a user's permissions say."""
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
-def invitation_summary(invitation: PartnerInvitation | None) -> str:
-    if invitation is None:
-        return "No partner link"
-    state = invitation.state
-    if state == "active":
-        return f"Active: works until {timezone.localtime(invitation.expires_at):%Y-%m-%d %H:%M}"
-    if state == "answered":
-        return f"Answered on {timezone.localtime(invitation.used_at):%Y-%m-%d %H:%M}"
-    if state == "revoked":
-        by = f" by {invitation.revoked_by.get_username()}" if invitation.revoked_by else ""
-        return f"Revoked on {timezone.localtime(invitation.revoked_at):%Y-%m-%d %H:%M}{by}"
-    return f"Expired on {timezone.localtime(invitation.expires_at):%Y-%m-%d %H:%M}"
+class ReadOnlyMixin(AppendOnlyMixin):
+    """Shown only: nothing is added, changed or deleted in the admin."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
-class NoteInline(admin.StackedInline):
+class IntakeRequestReferenceMixin:
+    """The reference of the request a row belongs to, as a column."""
+
+    @admin.display(description="request", ordering="intake_request__reference")
+    def request_reference(self, obj):
+        return obj.intake_request.reference
+
+
+class PartnerLinkRevokingMixin:
+    """Revoking partner links, for those who may change them, through intake.staff."""
+
+    def has_revoke_permission(self, request):
+        return request.user.has_perm("intake.change_partnerinvitation")
+
+    def revoke_invitations(self, request, invitations) -> None:
+        count = 0
+        for invitation in invitations.filter(revoked_at__isnull=True, used_at__isnull=True):
+            staff.invitation_revoke(
+                invitation=invitation, by=request.user, ip_address=client_address(request)
+            )
+            count += 1
+        self.message_user(request, f"Revoked {count} partner link(s).")
+
+
+class NoteInline(AppendOnlyMixin, admin.StackedInline):
     """Notes are added, never edited or deleted: existing ones show read-only."""
 
     model = Note
@@ -81,14 +98,8 @@ class NoteInline(admin.StackedInline):
             return "When saved"
         return f"{timezone.localtime(obj.created_at):%Y-%m-%d %H:%M}"
 
-    def has_change_permission(self, request, obj=None):
-        return False
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class PartnerResponseInline(admin.StackedInline):
+class PartnerResponseInline(ReadOnlyMixin, admin.StackedInline):
     """The partner's own answers: for staff only, never for the requester."""
 
     model = PartnerResponse
@@ -110,26 +121,9 @@ class PartnerResponseInline(admin.StackedInline):
     readonly_fields = fields
     verbose_name_plural = "partner's answers (never shown to the requester)"
 
-    @admin.display(description="partner ever hurt, threatened or frightened them")
-    def partner_safety_label(self, obj):
-        return answer_label(SafetyAnswer, obj.partner_safety)
-
-    @admin.display(description="in immediate danger or thinking of self-harm")
-    def in_crisis_label(self, obj):
-        return answer_label(CrisisAnswer, obj.in_crisis)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(IntakeRequest)
-class IntakeRequestAdmin(admin.ModelAdmin):
+class IntakeRequestAdmin(PartnerLinkRevokingMixin, admin.ModelAdmin):
     list_display = [
         "reference",
         "created_at",
@@ -157,7 +151,7 @@ class IntakeRequestAdmin(admin.ModelAdmin):
         ("Triage", {"fields": ["reference", "status", "assigned_to", "urgent", "safety"]}),
         (
             "Contact and safe contact",
-            {"fields": ["name", "email", "phone", "safe_contact", "referral_source"]},
+            {"fields": ["name", "email", "phone", "safe_contact_summary", "referral_source"]},
         ),
         (
             "Sessions",
@@ -166,7 +160,7 @@ class IntakeRequestAdmin(admin.ModelAdmin):
                     "journey",
                     "session_format",
                     "region",
-                    "availability_display",
+                    "availability_summary",
                     "availability_notes",
                     "payment",
                 ]
@@ -179,10 +173,10 @@ class IntakeRequestAdmin(admin.ModelAdmin):
                 "fields": [
                     "partner_first_name",
                     "partner_readiness",
-                    "wants_now",
+                    "wants_now_summary",
                     "link_emailed",
                     "agreed_confidentiality_at",
-                    "partner_link",
+                    "partner_link_summary",
                 ]
             },
         ),
@@ -199,36 +193,6 @@ class IntakeRequestAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-    ]
-    readonly_fields = [
-        "reference",
-        "urgent",
-        "safety",
-        "name",
-        "email",
-        "phone",
-        "safe_contact",
-        "referral_source",
-        "journey",
-        "session_format",
-        "region",
-        "availability_display",
-        "availability_notes",
-        "payment",
-        "concerns",
-        "partner_first_name",
-        "partner_readiness",
-        "wants_now",
-        "link_emailed",
-        "agreed_confidentiality_at",
-        "partner_link",
-        "partner_safety_label",
-        "in_crisis_label",
-        "consented_at",
-        "acknowledged_not_emergency_at",
-        "created_at",
-        "updated_at",
-        "closed_at",
     ]
     inlines = [PartnerResponseInline, NoteInline]
     actions = [
@@ -258,56 +222,18 @@ class IntakeRequestAdmin(admin.ModelAdmin):
             return "-"
         return "Yes" if obj.partner_answered else "Not yet"
 
-    @admin.display(description="safe ways to contact them")
-    def safe_contact(self, obj):
-        ways = [
-            label
-            for label, ok in [
-                ("email", obj.is_email_ok),
-                ("phone calls", obj.is_phone_ok),
-                ("text messages", obj.is_text_ok),
-            ]
-            if ok
-        ]
-        return "; ".join(
-            [
-                "Safe: " + (", ".join(ways) if ways else "none chosen"),
-                "voicemail may be left" if obj.is_voicemail_ok else "no voicemail",
-                "use a discreet sender name" if obj.is_discreet_sender else "sender name as usual",
-            ]
-        )
-
-    @admin.display(description="availability")
-    def availability_display(self, obj):
-        return ", ".join(answer_label(Availability, value) for value in obj.availability) or "-"
-
-    @admin.display(description="what they want now")
-    def wants_now(self, obj):
-        wanted = [
-            field.verbose_name.capitalize()
-            for field in (
-                obj._meta.get_field("wants_individual_now"),
-                obj._meta.get_field("wants_couples_hold"),
-            )
-            if getattr(obj, field.attname)
-        ]
-        return "; ".join(wanted) or "-"
-
     @admin.display(description="asked for the partner link by email")
     def link_emailed(self, obj):
         return "Yes" if obj.wants_link_emailed else "No"
 
-    @admin.display(description="partner link")
-    def partner_link(self, obj):
-        return invitation_summary(getattr(obj, "invitation", None))
-
-    @admin.display(description="partner ever hurt, threatened or frightened them")
-    def partner_safety_label(self, obj):
-        return answer_label(SafetyAnswer, obj.partner_safety)
-
-    @admin.display(description="in immediate danger or thinking of self-harm")
-    def in_crisis_label(self, obj):
-        return answer_label(CrisisAnswer, obj.in_crisis)
+    def get_readonly_fields(self, request, obj=None):
+        # Staff change the status and the assigned clinician (through
+        # intake.staff); what a person told us is shown, never edited.
+        return [
+            name
+            for name in flatten_fieldsets(self.fieldsets)
+            if name not in ("status", "assigned_to")
+        ]
 
     # --- Permissions -------------------------------------------------------------
 
@@ -317,9 +243,6 @@ class IntakeRequestAdmin(admin.ModelAdmin):
 
     def has_export_permission(self, request):
         return request.user.has_perm("intake.export_intakerequest")
-
-    def has_revoke_permission(self, request):
-        return request.user.has_perm("intake.change_partnerinvitation")
 
     # --- The change form ---------------------------------------------------------
 
@@ -398,7 +321,7 @@ class IntakeRequestAdmin(admin.ModelAdmin):
             "title": "Revoke the partner link?",
             "opts": self.opts,
             "original": obj,
-            "invitation_summary": invitation_summary(invitation),
+            "invitation_summary": invitation.summary,
             "change_url": change_url,
         }
         return TemplateResponse(
@@ -439,16 +362,12 @@ class IntakeRequestAdmin(admin.ModelAdmin):
 
     @admin.action(description="Revoke partner link", permissions=["revoke"])
     def revoke_partner_links(self, request, queryset):
-        invitations = PartnerInvitation.objects.filter(
-            intake_request__in=queryset, revoked_at__isnull=True, used_at__isnull=True
-        ).select_related("intake_request")
-        count = 0
-        for invitation in invitations:
-            staff.invitation_revoke(
-                invitation=invitation, by=request.user, ip_address=client_address(request)
-            )
-            count += 1
-        self.message_user(request, f"Revoked {count} partner link(s).")
+        self.revoke_invitations(
+            request,
+            PartnerInvitation.objects.filter(intake_request__in=queryset).select_related(
+                "intake_request"
+            ),
+        )
 
     @admin.action(description="Export selected as CSV", permissions=["export"])
     def export_csv(self, request, queryset):
@@ -481,7 +400,7 @@ class SentListFilter(admin.SimpleListFilter):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyMixin, IntakeRequestReferenceMixin, admin.ModelAdmin):
     """The outbox, read-only: unsent first, so a stuck email is noticed."""
 
     list_display = ["kind", "request_reference", "created_at", "attempts", "last_error", "sent_at"]
@@ -492,19 +411,6 @@ class NotificationAdmin(admin.ModelAdmin):
     fields = ["kind", "request_reference", "created_at", "attempts", "last_error", "sent_at"]
     readonly_fields = fields
     actions = ["retry_now"]
-
-    @admin.display(description="request", ordering="intake_request__reference")
-    def request_reference(self, obj):
-        return obj.intake_request.reference
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(description="Retry sending now", permissions=["view"])
     def retry_now(self, request, queryset):
@@ -521,7 +427,9 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(PartnerInvitation)
-class PartnerInvitationAdmin(admin.ModelAdmin):
+class PartnerInvitationAdmin(
+    ReadOnlyMixin, IntakeRequestReferenceMixin, PartnerLinkRevokingMixin, admin.ModelAdmin
+):
     """Partner links. The token's hash is never shown."""
 
     list_display = [
@@ -534,47 +442,17 @@ class PartnerInvitationAdmin(admin.ModelAdmin):
     ]
     list_select_related = ["intake_request", "revoked_by"]
     search_fields = ["intake_request__reference"]
-    fields = [
-        "request_reference",
-        "state",
-        "created_at",
-        "expires_at",
-        "used_at",
-        "revoked_at",
-        "revoked_by",
-    ]
+    fields = [*list_display, "revoked_by"]
     readonly_fields = fields
     actions = ["revoke"]
 
-    @admin.display(description="request", ordering="intake_request__reference")
-    def request_reference(self, obj):
-        return obj.intake_request.reference
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_revoke_permission(self, request):
-        return request.user.has_perm("intake.change_partnerinvitation")
-
     @admin.action(description="Revoke partner link", permissions=["revoke"])
     def revoke(self, request, queryset):
-        count = 0
-        for invitation in queryset.filter(revoked_at__isnull=True, used_at__isnull=True):
-            staff.invitation_revoke(
-                invitation=invitation, by=request.user, ip_address=client_address(request)
-            )
-            count += 1
-        self.message_user(request, f"Revoked {count} partner link(s).")
+        self.revoke_invitations(request, queryset)
 
 
 @admin.register(AccessRecord)
-class AccessRecordAdmin(admin.ModelAdmin):
+class AccessRecordAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """The audit trail: superusers read it; nobody changes or deletes it here."""
 
     list_display = ["created_at", "username", "action", "reference", "ip_address"]
@@ -589,12 +467,3 @@ class AccessRecordAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_active and request.user.is_superuser
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

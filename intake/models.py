@@ -2,17 +2,21 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.contrib import admin
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from intake.choices import (
+    Availability,
+    CrisisAnswer,
     Journey,
     PartnerAnswer,
     Payment,
     Readiness,
     ReferralSource,
+    SafetyAnswer,
     SessionFormat,
 )
 from intake.crypto import EncryptedTextField
@@ -31,10 +35,37 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class IntakeRequestQuerySet(models.QuerySet):
-    def open(self):
-        return self.exclude(status=IntakeRequest.Status.CLOSED)
+def answer_label(choices: type[models.TextChoices], value: str) -> str:
+    """The label of a stored answer; an unknown value is shown as it is."""
+    if not value:
+        return "Not asked"
+    try:
+        return choices(value).label
+    except ValueError:
+        return value
 
+
+def _when(moment) -> str:
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
+
+
+class PrivateAnswersMixin:
+    """The two private safety answers in words, for staff: a request and a
+    partner's response each have them. (The descriptions are the admin's
+    labels, as for the summaries below.)"""
+
+    @property
+    @admin.display(description="partner ever hurt, threatened or frightened them")
+    def partner_safety_label(self) -> str:
+        return answer_label(SafetyAnswer, self.partner_safety)
+
+    @property
+    @admin.display(description="in immediate danger or thinking of self-harm")
+    def in_crisis_label(self) -> str:
+        return answer_label(CrisisAnswer, self.in_crisis)
+
+
+class IntakeRequestQuerySet(models.QuerySet):
     def purgeable(self, *, now=None):
         """Closed requests past the retention period."""
         now = now or timezone.now()
@@ -42,7 +73,7 @@ class IntakeRequestQuerySet(models.QuerySet):
         return self.filter(status=IntakeRequest.Status.CLOSED, closed_at__lt=cutoff)
 
 
-class IntakeRequest(models.Model):
+class IntakeRequest(PrivateAnswersMixin, models.Model):
     """One person's request for sessions."""
 
     class Status(models.TextChoices):
@@ -155,6 +186,52 @@ class IntakeRequest(models.Model):
         invitation = getattr(self, "invitation", None)
         return bool(invitation and invitation.used_at)
 
+    @property
+    @admin.display(description="safe ways to contact them")
+    def safe_contact_summary(self) -> str:
+        """How it is safe to contact them, in one line."""
+        ways = [
+            label
+            for label, ok in [
+                ("email", self.is_email_ok),
+                ("phone calls", self.is_phone_ok),
+                ("text messages", self.is_text_ok),
+            ]
+            if ok
+        ]
+        return "; ".join(
+            [
+                "Safe: " + (", ".join(ways) if ways else "none chosen"),
+                "voicemail may be left" if self.is_voicemail_ok else "no voicemail",
+                "use a discreet sender name" if self.is_discreet_sender else "sender name as usual",
+            ]
+        )
+
+    @property
+    @admin.display(description="availability")
+    def availability_summary(self) -> str:
+        return ", ".join(answer_label(Availability, value) for value in self.availability) or "-"
+
+    @property
+    @admin.display(description="what they want now")
+    def wants_now_summary(self) -> str:
+        """What a couples requester wants while their partner decides."""
+        wanted = [
+            field.verbose_name.capitalize()
+            for field in (
+                self._meta.get_field("wants_individual_now"),
+                self._meta.get_field("wants_couples_hold"),
+            )
+            if getattr(self, field.attname)
+        ]
+        return "; ".join(wanted) or "-"
+
+    @property
+    @admin.display(description="partner link")
+    def partner_link_summary(self) -> str:
+        invitation = getattr(self, "invitation", None)
+        return invitation.summary if invitation else "No partner link"
+
 
 class InvitationNotUsable(Exception):
     """The partner link was answered, revoked or expired in the meantime."""
@@ -207,8 +284,21 @@ class PartnerInvitation(models.Model):
             return "expired"
         return "active"
 
+    @property
+    def summary(self) -> str:
+        """Its state and since (or until) when, for staff."""
+        state = self.state
+        if state == "active":
+            return f"Active: works until {_when(self.expires_at)}"
+        if state == "answered":
+            return f"Answered on {_when(self.used_at)}"
+        if state == "revoked":
+            by = f" by {self.revoked_by.get_username()}" if self.revoked_by else ""
+            return f"Revoked on {_when(self.revoked_at)}{by}"
+        return f"Expired on {_when(self.expires_at)}"
 
-class PartnerResponse(models.Model):
+
+class PartnerResponse(PrivateAnswersMixin, models.Model):
     """The partner's own answers. Never shown to the requester."""
 
     invitation = models.OneToOneField(
