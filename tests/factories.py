@@ -1,11 +1,33 @@
 """factory_boy factories for the project's models."""
 
+import secrets
+import uuid
 from datetime import timedelta
 
 import factory
 from django.utils import timezone
 
 from articles.models import Article, Author, Journey, Licence, Page, Topic
+from intake.choices import (
+    COUPLES_JOURNEYS,
+    Availability,
+    CrisisAnswer,
+    PartnerAnswer,
+    Payment,
+    Readiness,
+    SafetyAnswer,
+    SessionFormat,
+)
+from intake.choices import Journey as IntakeJourney
+from intake.models import (
+    IntakeRequest,
+    Note,
+    Notification,
+    PartnerInvitation,
+    PartnerResponse,
+    hash_token,
+    new_reference,
+)
 
 
 class TopicFactory(factory.django.DjangoModelFactory):
@@ -88,3 +110,115 @@ class PageFactory(factory.django.DjangoModelFactory):
     summary = "What sessions cost."
     body = "## Session fees\n\nA couples session is $230.\n"
     status = Page.Status.PUBLISHED
+
+
+# --- Intake: requests as the public form stores them, and what hangs off them --
+
+
+def _is_couples(request) -> bool:
+    return request.journey in COUPLES_JOURNEYS
+
+
+class IntakeRequestFactory(factory.django.DjangoModelFactory):
+    """An individual request unless journey says otherwise; a couples journey
+    gets the couples answers the form requires, status="closed" a closed time."""
+
+    class Meta:
+        model = IntakeRequest
+
+    reference = factory.LazyFunction(new_reference)
+    submission_key = factory.LazyFunction(uuid.uuid4)
+    journey = IntakeJourney.INDIVIDUAL
+    status = IntakeRequest.Status.NEW
+    name = "Sam Rivera"
+    email = "sam@example.com"
+    phone = "555-0100"
+    is_email_ok = True
+    session_format = SessionFormat.ONLINE
+    region = "Oregon"
+    availability = factory.LazyFunction(lambda: [Availability.WEEKDAY_EVENING])
+    payment = Payment.SELF_PAY
+    concerns = "We keep having the same argument about my mother."
+    in_crisis = CrisisAnswer.NO
+    consented_at = factory.LazyFunction(timezone.now)
+    acknowledged_not_emergency_at = factory.LazyFunction(timezone.now)
+    closed_at = factory.Maybe(
+        factory.LazyAttribute(lambda request: request.status == IntakeRequest.Status.CLOSED),
+        yes_declaration=factory.LazyFunction(timezone.now),
+        no_declaration=None,
+    )
+
+    partner_first_name = factory.Maybe(
+        factory.LazyAttribute(_is_couples), yes_declaration="Alex", no_declaration=""
+    )
+    partner_readiness = factory.Maybe(
+        factory.LazyAttribute(_is_couples),
+        yes_declaration=Readiness.NOT_ASKED,
+        no_declaration="",
+    )
+    wants_individual_now = factory.LazyAttribute(_is_couples)
+    partner_safety = factory.Maybe(
+        factory.LazyAttribute(_is_couples), yes_declaration=SafetyAnswer.NO, no_declaration=""
+    )
+    agreed_confidentiality_at = factory.Maybe(
+        factory.LazyAttribute(_is_couples),
+        yes_declaration=factory.LazyFunction(timezone.now),
+        no_declaration=None,
+    )
+
+
+class PartnerInvitationFactory(factory.django.DjangoModelFactory):
+    """A usable partner link. The raw token (only its hash is stored) is kept on
+    the object as `token`, as only the requester's confirmation page knows it."""
+
+    class Meta:
+        model = PartnerInvitation
+
+    intake_request = factory.SubFactory(IntakeRequestFactory, journey=IntakeJourney.COUPLES)
+    token = factory.LazyFunction(lambda: secrets.token_urlsafe(32))
+    token_hash = factory.LazyAttribute(lambda invitation: hash_token(invitation.token))
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=60))
+
+    @classmethod
+    def _create(cls, model_class, *args, token, **kwargs):
+        invitation = super()._create(model_class, *args, **kwargs)
+        invitation.token = token
+        return invitation
+
+
+class PartnerResponseFactory(factory.django.DjangoModelFactory):
+    """A partner who joins; their link is used, as the partner page leaves it."""
+
+    class Meta:
+        model = PartnerResponse
+
+    intake_request = factory.SubFactory(IntakeRequestFactory, journey=IntakeJourney.COUPLES)
+    invitation = factory.SubFactory(
+        PartnerInvitationFactory,
+        intake_request=factory.SelfAttribute("..intake_request"),
+        used_at=factory.LazyFunction(timezone.now),
+    )
+    answer = PartnerAnswer.JOIN
+    name = "Alex Kim"
+    email = "alex@example.com"
+    message = "I am nervous about this but willing to try."
+    partner_safety = SafetyAnswer.NO
+    in_crisis = CrisisAnswer.NO
+    consented_at = factory.LazyFunction(timezone.now)
+
+
+class NoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Note
+
+    intake_request = factory.SubFactory(IntakeRequestFactory)
+    author = None
+    body = "Called back; left no voicemail as asked."
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Notification
+
+    intake_request = factory.SubFactory(IntakeRequestFactory)
+    kind = Notification.Kind.NEW_REQUEST

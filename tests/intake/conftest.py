@@ -1,104 +1,10 @@
-"""Shared intake fixtures: requests as the public form stores them, and staff."""
-
-import secrets
-import uuid
-from datetime import timedelta
+"""Shared intake fixtures: staff in their roles. Requests and what hangs off
+them come from tests/factories.py."""
 
 import pytest
 from django.contrib.auth.models import Group, Permission, User
-from django.utils import timezone
 
-from intake.models import (
-    IntakeRequest,
-    Note,
-    PartnerInvitation,
-    PartnerResponse,
-    hash_token,
-    new_reference,
-)
 from tests.conftest import otp_login
-
-
-@pytest.fixture
-def make_request():
-    """Create an IntakeRequest with valid defaults; keyword arguments override them."""
-
-    def make(**overrides):
-        now = timezone.now()
-        fields = {
-            "reference": new_reference(),
-            "submission_key": uuid.uuid4(),
-            "journey": "individual",
-            "name": "Sam Rivera",
-            "email": "sam@example.com",
-            "phone": "555-0100",
-            "is_email_ok": True,
-            "session_format": "online",
-            "region": "Oregon",
-            "availability": ["weekday_evening"],
-            "payment": "self_pay",
-            "concerns": "We keep having the same argument about my mother.",
-            "in_crisis": "no",
-            "consented_at": now,
-            "acknowledged_not_emergency_at": now,
-        }
-        if overrides.get("journey") in ("couples", "intensive"):
-            fields |= {
-                "partner_first_name": "Alex",
-                "partner_readiness": "not_asked",
-                "wants_individual_now": True,
-                "partner_safety": "no",
-                "agreed_confidentiality_at": now,
-            }
-        if overrides.get("status") == IntakeRequest.Status.CLOSED:
-            fields["closed_at"] = now
-        fields |= overrides
-        return IntakeRequest.objects.create(**fields)
-
-    return make
-
-
-@pytest.fixture
-def make_invitation():
-    def make(request, **overrides):
-        fields = {
-            "intake_request": request,
-            "token_hash": hash_token(secrets.token_urlsafe(32)),
-            "expires_at": timezone.now() + timedelta(days=60),
-        }
-        return PartnerInvitation.objects.create(**(fields | overrides))
-
-    return make
-
-
-@pytest.fixture
-def make_partner_response(make_invitation):
-    """A partner's answer; the invitation is marked used, as the partner page does."""
-
-    def make(request, **overrides):
-        invitation = make_invitation(request, used_at=timezone.now())
-        fields = {
-            "invitation": invitation,
-            "intake_request": request,
-            "answer": "join",
-            "name": "Alex Kim",
-            "email": "alex@example.com",
-            "message": "I am nervous about this but willing to try.",
-            "partner_safety": "no",
-            "in_crisis": "no",
-            "consented_at": timezone.now(),
-        }
-        return PartnerResponse.objects.create(**(fields | overrides))
-
-    return make
-
-
-@pytest.fixture
-def make_note():
-    def make(request, *, author=None, body="Called back; left no voicemail as asked."):
-        return Note.objects.create(intake_request=request, author=author, body=body)
-
-    return make
 
 
 @pytest.fixture

@@ -8,8 +8,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from intake.models import AccessRecord, IntakeRequest, Note, Notification, PartnerInvitation
+from intake.models import AccessRecord, IntakeRequest, Note, PartnerInvitation
 from tests.conftest import otp_login
+from tests.factories import (
+    IntakeRequestFactory,
+    NoteFactory,
+    NotificationFactory,
+    PartnerInvitationFactory,
+    PartnerResponseFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -44,12 +51,10 @@ def action(client, name, *requests):
 # --- The changelist -------------------------------------------------------------
 
 
-def test_changelist_shows_the_triage_columns_with_flags_in_words(
-    admin_client, admin_user, make_request, make_partner_response
-):
-    urgent = make_request(is_urgent=True, assigned_to=admin_user)
-    couples = make_request(journey="couples", is_safety_flagged=True)
-    make_partner_response(couples)
+def test_changelist_shows_the_triage_columns_with_flags_in_words(admin_client, admin_user):
+    urgent = IntakeRequestFactory(is_urgent=True, assigned_to=admin_user)
+    couples = IntakeRequestFactory(journey="couples", is_safety_flagged=True)
+    PartnerResponseFactory(intake_request=couples)
 
     response = admin_client.get(CHANGELIST)
 
@@ -63,9 +68,9 @@ def test_changelist_shows_the_triage_columns_with_flags_in_words(
     assert "admin" in content  # the assigned clinician
 
 
-def test_changelist_never_shows_what_people_wrote_or_notes(admin_client, make_request, make_note):
-    intake_request = make_request(concerns="My secret worry about drinking")
-    make_note(intake_request, body="Clinician's private impression")
+def test_changelist_never_shows_what_people_wrote_or_notes(admin_client):
+    intake_request = IntakeRequestFactory(concerns="My secret worry about drinking")
+    NoteFactory(intake_request=intake_request, body="Clinician's private impression")
 
     content = admin_client.get(CHANGELIST).content.decode()
 
@@ -73,17 +78,15 @@ def test_changelist_never_shows_what_people_wrote_or_notes(admin_client, make_re
     assert "private impression" not in content
 
 
-def test_changelist_query_count_does_not_grow_with_rows(
-    admin_client, admin_user, make_request, make_invitation
-):
+def test_changelist_query_count_does_not_grow_with_rows(admin_client, admin_user):
     def add_requests(count):
         for i in range(count):
-            intake_request = make_request(
+            intake_request = IntakeRequestFactory(
                 journey="couples" if i % 2 else "individual",
                 assigned_to=admin_user if i % 3 else None,
             )
             if i % 2:
-                make_invitation(intake_request)
+                PartnerInvitationFactory(intake_request=intake_request)
 
     add_requests(5)
     with CaptureQueriesContext(connection) as five_rows:
@@ -106,12 +109,12 @@ def test_changelist_query_count_does_not_grow_with_rows(
         ({"q": "robin@example.org"}, {"searched"}),
     ],
 )
-def test_changelist_filters_and_search(admin_client, make_request, query, expected):
+def test_changelist_filters_and_search(admin_client, query, expected):
     made = {
-        "closed": make_request(status="closed"),
-        "urgent": make_request(is_urgent=True),
-        "couples": make_request(journey="couples"),
-        "searched": make_request(email="robin@example.org"),
+        "closed": IntakeRequestFactory(status="closed"),
+        "urgent": IntakeRequestFactory(is_urgent=True),
+        "couples": IntakeRequestFactory(journey="couples"),
+        "searched": IntakeRequestFactory(email="robin@example.org"),
     }
 
     response = admin_client.get(CHANGELIST, query)
@@ -129,10 +132,8 @@ def test_requests_cannot_be_added_in_the_admin(admin_client):
 # --- The change page ------------------------------------------------------------
 
 
-def test_change_page_shows_decrypted_answers_and_private_answers_as_labels(
-    admin_client, make_request
-):
-    intake_request = make_request(
+def test_change_page_shows_decrypted_answers_and_private_answers_as_labels(admin_client):
+    intake_request = IntakeRequestFactory(
         journey="couples",
         concerns="We stopped talking after the move.",
         partner_safety="prefer_not",
@@ -151,12 +152,10 @@ def test_change_page_shows_decrypted_answers_and_private_answers_as_labels(
     assert "Start individual sessions now" in content
 
 
-def test_change_page_shows_the_partner_link_state_and_the_partner_answers(
-    admin_client, make_request, make_partner_response
-):
-    intake_request = make_request(journey="couples")
-    response_ = make_partner_response(
-        intake_request, answer="questions", message="Can we talk first about cost?"
+def test_change_page_shows_the_partner_link_state_and_the_partner_answers(admin_client):
+    intake_request = IntakeRequestFactory(journey="couples")
+    response_ = PartnerResponseFactory(
+        intake_request=intake_request, answer="questions", message="Can we talk first about cost?"
     )
 
     content = admin_client.get(change_url(intake_request)).content.decode()
@@ -167,11 +166,9 @@ def test_change_page_shows_the_partner_link_state_and_the_partner_answers(
     assert response_.invitation.token_hash not in content
 
 
-def test_change_page_shows_an_active_link_and_its_expiry(
-    admin_client, make_request, make_invitation
-):
-    intake_request = make_request(journey="couples")
-    invitation = make_invitation(intake_request)
+def test_change_page_shows_an_active_link_and_its_expiry(admin_client):
+    intake_request = IntakeRequestFactory(journey="couples")
+    invitation = PartnerInvitationFactory(intake_request=intake_request)
 
     content = admin_client.get(change_url(intake_request)).content.decode()
 
@@ -180,8 +177,8 @@ def test_change_page_shows_an_active_link_and_its_expiry(
     assert "Revoke partner link" in content
 
 
-def test_only_status_and_assignment_can_be_changed(admin_client, clinician, make_request):
-    intake_request = make_request(name="Sam Rivera")
+def test_only_status_and_assignment_can_be_changed(admin_client, clinician):
+    intake_request = IntakeRequestFactory(name="Sam Rivera")
     page = admin_client.get(change_url(intake_request))
 
     response = admin_client.post(
@@ -196,10 +193,8 @@ def test_only_status_and_assignment_can_be_changed(admin_client, clinician, make
     assert intake_request.name == "Sam Rivera"
 
 
-def test_closing_in_the_change_form_sets_closed_at_and_reopening_clears_it(
-    admin_client, make_request
-):
-    intake_request = make_request()
+def test_closing_in_the_change_form_sets_closed_at_and_reopening_clears_it(admin_client):
+    intake_request = IntakeRequestFactory()
     page = admin_client.get(change_url(intake_request))
 
     admin_client.post(change_url(intake_request), change_form_data(page, status="closed"))
@@ -213,11 +208,9 @@ def test_closing_in_the_change_form_sets_closed_at_and_reopening_clears_it(
     assert intake_request.closed_at is None
 
 
-def test_a_note_gets_its_author_and_time_from_whoever_saves_it(
-    clinician_client, clinician, make_request, make_note
-):
-    intake_request = make_request()
-    earlier = make_note(intake_request, body="First call: no answer.")
+def test_a_note_gets_its_author_and_time_from_whoever_saves_it(clinician_client, clinician):
+    intake_request = IntakeRequestFactory()
+    earlier = NoteFactory(intake_request=intake_request, body="First call: no answer.")
     page = clinician_client.get(change_url(intake_request))
     prefix = next(
         i.formset.prefix for i in page.context["inline_admin_formsets"] if i.formset.model is Note
@@ -243,9 +236,9 @@ def test_a_note_gets_its_author_and_time_from_whoever_saves_it(
     assert timezone.now() - notes[1].created_at < timedelta(minutes=1)
 
 
-def test_existing_notes_show_read_only(clinician_client, make_request, make_note):
-    intake_request = make_request()
-    make_note(intake_request, body="Left a discreet message.")
+def test_existing_notes_show_read_only(clinician_client):
+    intake_request = IntakeRequestFactory()
+    NoteFactory(intake_request=intake_request, body="Left a discreet message.")
 
     content = clinician_client.get(change_url(intake_request)).content.decode()
 
@@ -257,16 +250,16 @@ def test_existing_notes_show_read_only(clinician_client, make_request, make_note
 # --- Actions ----------------------------------------------------------------------
 
 
-def test_assign_to_me(clinician_client, clinician, make_request):
-    first, second = make_request(), make_request()
+def test_assign_to_me(clinician_client, clinician):
+    first, second = IntakeRequestFactory(), IntakeRequestFactory()
 
     action(clinician_client, "assign_to_me", first, second)
 
     assert set(IntakeRequest.objects.values_list("assigned_to", flat=True)) == {clinician.pk}
 
 
-def test_mark_contacted_and_close(clinician_client, make_request):
-    intake_request = make_request()
+def test_mark_contacted_and_close(clinician_client):
+    intake_request = IntakeRequestFactory()
 
     action(clinician_client, "mark_contacted", intake_request)
     intake_request.refresh_from_db()
@@ -278,10 +271,10 @@ def test_mark_contacted_and_close(clinician_client, make_request):
     assert intake_request.closed_at is not None
 
 
-def test_export_is_a_csv_of_triage_facts_only(admin_client, admin_user, make_request):
+def test_export_is_a_csv_of_triage_facts_only(admin_client, admin_user):
     admin_user.first_name, admin_user.last_name = "Dana", "Lee"
     admin_user.save()
-    intake_request = make_request(
+    intake_request = IntakeRequestFactory(
         journey="couples",
         is_urgent=True,
         assigned_to=admin_user,
@@ -303,8 +296,8 @@ def test_export_is_a_csv_of_triage_facts_only(admin_client, admin_user, make_req
 
 
 @pytest.mark.parametrize("prefix", ["=", "+", "-", "@", "\t", "\r"])
-def test_export_neutralises_cells_a_spreadsheet_would_run(admin_client, make_request, prefix):
-    intake_request = make_request(region=f"{prefix}HYPERLINK(1)")
+def test_export_neutralises_cells_a_spreadsheet_would_run(admin_client, prefix):
+    intake_request = IntakeRequestFactory(region=f"{prefix}HYPERLINK(1)")
 
     response = action(admin_client, "export_csv", intake_request)
 
@@ -312,8 +305,8 @@ def test_export_neutralises_cells_a_spreadsheet_would_run(admin_client, make_req
     assert f"'{prefix}HYPERLINK(1)" in rows[1]
 
 
-def test_export_needs_its_own_permission(client, make_staff, make_request):
-    intake_request = make_request()
+def test_export_needs_its_own_permission(client, make_staff):
+    intake_request = IntakeRequestFactory()
     otp_login(client, make_staff("no-export", role="Clinicians"))
 
     changelist = client.get(CHANGELIST)
@@ -324,8 +317,8 @@ def test_export_needs_its_own_permission(client, make_staff, make_request):
     assert not AccessRecord.objects.filter(action="export").exists()
 
 
-def test_export_with_the_permission(client, make_staff, make_request):
-    intake_request = make_request()
+def test_export_with_the_permission(client, make_staff):
+    intake_request = IntakeRequestFactory()
     otp_login(
         client, make_staff("manager", role="Clinicians", perms=["intake.export_intakerequest"])
     )
@@ -338,11 +331,9 @@ def test_export_with_the_permission(client, make_staff, make_request):
 # --- Revoking a partner link ----------------------------------------------------
 
 
-def test_revoking_from_the_change_page_asks_then_revokes(
-    clinician_client, clinician, make_request, make_invitation
-):
-    intake_request = make_request(journey="couples")
-    invitation = make_invitation(intake_request)
+def test_revoking_from_the_change_page_asks_then_revokes(clinician_client, clinician):
+    intake_request = IntakeRequestFactory(journey="couples")
+    invitation = PartnerInvitationFactory(intake_request=intake_request)
     url = reverse("admin:intake_intakerequest_revoke", args=[intake_request.pk])
 
     confirmation = clinician_client.get(url)
@@ -364,10 +355,10 @@ def test_revoking_from_the_change_page_asks_then_revokes(
     assert "Revoke partner link</a>" not in page
 
 
-def test_revoke_action_on_the_changelist(clinician_client, make_request, make_invitation):
-    first, second = make_request(journey="couples"), make_request(journey="couples")
-    make_invitation(first)
-    make_invitation(second)
+def test_revoke_action_on_the_changelist(clinician_client):
+    first, second = IntakeRequestFactory(journey="couples"), IntakeRequestFactory(journey="couples")
+    PartnerInvitationFactory(intake_request=first)
+    PartnerInvitationFactory(intake_request=second)
 
     action(clinician_client, "revoke_partner_links", first, second)
 
@@ -375,8 +366,8 @@ def test_revoke_action_on_the_changelist(clinician_client, make_request, make_in
     assert states == {"revoked"}
 
 
-def test_a_request_without_a_partner_link_has_nothing_to_revoke(admin_client, make_request):
-    intake_request = make_request()
+def test_a_request_without_a_partner_link_has_nothing_to_revoke(admin_client):
+    intake_request = IntakeRequestFactory()
 
     page = admin_client.get(change_url(intake_request)).content.decode()
     response = admin_client.get(
@@ -390,12 +381,12 @@ def test_a_request_without_a_partner_link_has_nothing_to_revoke(admin_client, ma
 # --- Notifications --------------------------------------------------------------
 
 
-def test_notifications_list_unsent_first(admin_client, make_request):
-    intake_request = make_request()
-    sent = Notification.objects.create(
+def test_notifications_list_unsent_first(admin_client):
+    intake_request = IntakeRequestFactory()
+    sent = NotificationFactory(
         intake_request=intake_request, kind="receipt", sent_at=timezone.now(), attempts=1
     )
-    unsent = Notification.objects.create(
+    unsent = NotificationFactory(
         intake_request=intake_request, kind="new_request", attempts=3, last_error="SMTPException"
     )
 
@@ -407,8 +398,8 @@ def test_notifications_list_unsent_first(admin_client, make_request):
     assert "SMTPException" in response.content.decode()
 
 
-def test_notifications_are_read_only(admin_client, make_request):
-    notification = Notification.objects.create(intake_request=make_request(), kind="new_request")
+def test_notifications_are_read_only(admin_client):
+    notification = NotificationFactory(intake_request=IntakeRequestFactory(), kind="new_request")
     url = reverse("admin:intake_notification_change", args=[notification.pk])
 
     response = admin_client.post(url, {"attempts": 0})
@@ -417,9 +408,12 @@ def test_notifications_are_read_only(admin_client, make_request):
     assert admin_client.get(reverse("admin:intake_notification_add")).status_code == 403
 
 
-def test_retry_sending_now_sends_an_unsent_notification(admin_client, make_request, mailoutbox):
-    notification = Notification.objects.create(
-        intake_request=make_request(), kind="new_request", attempts=2, last_error="SMTPException"
+def test_retry_sending_now_sends_an_unsent_notification(admin_client, mailoutbox):
+    notification = NotificationFactory(
+        intake_request=IntakeRequestFactory(),
+        kind="new_request",
+        attempts=2,
+        last_error="SMTPException",
     )
 
     admin_client.post(
@@ -432,8 +426,8 @@ def test_retry_sending_now_sends_an_unsent_notification(admin_client, make_reque
     assert len(mailoutbox) == 1
 
 
-def test_partner_invitations_never_show_the_token_hash(admin_client, make_request, make_invitation):
-    invitation = make_invitation(make_request(journey="couples"))
+def test_partner_invitations_never_show_the_token_hash(admin_client):
+    invitation = PartnerInvitationFactory(intake_request=IntakeRequestFactory(journey="couples"))
 
     listing = admin_client.get(reverse("admin:intake_partnerinvitation_changelist"))
     detail = admin_client.get(

@@ -3,6 +3,7 @@ by the name colleagues know them by."""
 
 import pytest
 
+from tests.factories import IntakeRequestFactory
 from tests.intake.test_admin import change_form_data, change_url
 
 pytestmark = pytest.mark.django_db
@@ -31,8 +32,8 @@ def assigned_clinician_choices(response):
     return [label for value, label in field.choices if value]
 
 
-def test_only_active_clinicians_are_offered_by_name(clinician_client, staff, make_request):
-    response = clinician_client.get(change_url(make_request()))
+def test_only_active_clinicians_are_offered_by_name(clinician_client, staff):
+    response = clinician_client.get(change_url(IntakeRequestFactory()))
 
     # The clinician signed in has no name: their username stands in for it.
     assert assigned_clinician_choices(response) == ["Ana Ruiz", "clinician", "kim"]
@@ -42,8 +43,8 @@ def test_only_active_clinicians_are_offered_by_name(clinician_client, staff, mak
 
 
 @pytest.mark.parametrize("who", ["gone", "editor", "office", "root"])
-def test_a_forged_choice_of_someone_else_is_refused(clinician_client, staff, make_request, who):
-    intake_request = make_request()
+def test_a_forged_choice_of_someone_else_is_refused(clinician_client, staff, who):
+    intake_request = IntakeRequestFactory()
     page = clinician_client.get(change_url(intake_request))
 
     response = clinician_client.post(
@@ -56,8 +57,8 @@ def test_a_forged_choice_of_someone_else_is_refused(clinician_client, staff, mak
     assert intake_request.assigned_to is None
 
 
-def test_a_clinician_is_assigned_and_shown_by_name(clinician_client, staff, make_request):
-    intake_request = make_request()
+def test_a_clinician_is_assigned_and_shown_by_name(clinician_client, staff):
+    intake_request = IntakeRequestFactory()
     page = clinician_client.get(change_url(intake_request))
 
     response = clinician_client.post(
@@ -69,10 +70,8 @@ def test_a_clinician_is_assigned_and_shown_by_name(clinician_client, staff, make
     assert intake_request.assigned_to == staff["ana"]
 
 
-def test_a_request_assigned_to_someone_who_left_can_still_be_saved(
-    clinician_client, staff, make_request
-):
-    intake_request = make_request(assigned_to=staff["gone"])
+def test_a_request_assigned_to_someone_who_left_can_still_be_saved(clinician_client, staff):
+    intake_request = IntakeRequestFactory(assigned_to=staff["gone"])
     page = clinician_client.get(change_url(intake_request))
 
     response = clinician_client.post(

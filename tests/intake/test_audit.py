@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from intake.models import AccessRecord
 from tests.conftest import enrol_device, totp_code
+from tests.factories import IntakeRequestFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -11,10 +12,8 @@ def records(action):
     return AccessRecord.objects.filter(action=action)
 
 
-def test_opening_a_request_records_who_which_and_from_where(
-    clinician_client, clinician, make_request
-):
-    intake_request = make_request()
+def test_opening_a_request_records_who_which_and_from_where(clinician_client, clinician):
+    intake_request = IntakeRequestFactory()
 
     clinician_client.get(
         reverse("admin:intake_intakerequest_change", args=[intake_request.pk]),
@@ -29,11 +28,9 @@ def test_opening_a_request_records_who_which_and_from_where(
     assert record.created_at is not None
 
 
-def test_behind_a_trusted_proxy_records_name_the_client_not_the_proxy(
-    clinician_client, make_request, settings
-):
+def test_behind_a_trusted_proxy_records_name_the_client_not_the_proxy(clinician_client, settings):
     settings.TRUSTED_PROXY_COUNT = 1
-    intake_request = make_request()
+    intake_request = IntakeRequestFactory()
 
     clinician_client.get(
         reverse("admin:intake_intakerequest_change", args=[intake_request.pk]),
@@ -54,8 +51,8 @@ def test_behind_a_trusted_proxy_records_name_the_client_not_the_proxy(
     }
 
 
-def test_the_list_and_a_refused_opening_record_no_view(editor_client, make_request):
-    intake_request = make_request()
+def test_the_list_and_a_refused_opening_record_no_view(editor_client):
+    intake_request = IntakeRequestFactory()
 
     editor_client.get(reverse("admin:intake_intakerequest_change", args=[intake_request.pk]))
     editor_client.get(reverse("admin:intake_intakerequest_changelist"))
@@ -63,8 +60,8 @@ def test_the_list_and_a_refused_opening_record_no_view(editor_client, make_reque
     assert not records("view").exists()
 
 
-def test_saving_a_request_records_a_change(admin_client, make_request):
-    intake_request = make_request()
+def test_saving_a_request_records_a_change(admin_client):
+    intake_request = IntakeRequestFactory()
 
     admin_client.post(
         reverse("admin:intake_intakerequest_changelist"),
@@ -74,8 +71,8 @@ def test_saving_a_request_records_a_change(admin_client, make_request):
     assert records("change").get().reference == intake_request.reference
 
 
-def test_exporting_records_one_record_per_request(admin_client, admin_user, make_request):
-    first, second = make_request(), make_request()
+def test_exporting_records_one_record_per_request(admin_client, admin_user):
+    first, second = IntakeRequestFactory(), IntakeRequestFactory()
 
     admin_client.post(
         reverse("admin:intake_intakerequest_changelist"),
@@ -112,8 +109,8 @@ def test_sign_in_sign_out_and_failed_sign_in_are_recorded_without_the_password(c
     assert "wrong-password" not in stored
 
 
-def test_access_records_are_read_only_even_for_superusers(admin_client, make_request):
-    intake_request = make_request()
+def test_access_records_are_read_only_even_for_superusers(admin_client):
+    intake_request = IntakeRequestFactory()
     admin_client.get(reverse("admin:intake_intakerequest_change", args=[intake_request.pk]))
     record = records("view").get()
     change = reverse("admin:intake_accessrecord_change", args=[record.pk])
@@ -133,8 +130,8 @@ def test_access_records_are_read_only_even_for_superusers(admin_client, make_req
     assert AccessRecord.objects.filter(pk=record.pk, username="admin").exists()
 
 
-def test_superusers_filter_and_search_access_records(admin_client, make_request):
-    intake_request = make_request()
+def test_superusers_filter_and_search_access_records(admin_client):
+    intake_request = IntakeRequestFactory()
     admin_client.get(reverse("admin:intake_intakerequest_change", args=[intake_request.pk]))
     url = reverse("admin:intake_accessrecord_changelist")
 

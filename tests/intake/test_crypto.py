@@ -4,6 +4,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from intake.models import IntakeRequest, Note, PartnerResponse
+from tests.factories import IntakeRequestFactory, NoteFactory, PartnerResponseFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -21,18 +22,20 @@ def raw_value(obj, column):
 
 
 @pytest.fixture
-def confided(make_request, make_partner_response, make_note):
+def confided():
     """One of each kind of thing told in confidence, and what was said."""
-    intake_request = make_request(
+    intake_request = IntakeRequestFactory(
         journey="couples",
         concerns="I think we are drifting apart.",
         partner_safety="prefer_not",
         in_crisis="yes",
     )
-    partner = make_partner_response(
-        intake_request, message="I want to come but I am scared.", partner_safety="yes"
+    partner = PartnerResponseFactory(
+        intake_request=intake_request,
+        message="I want to come but I am scared.",
+        partner_safety="yes",
     )
-    note = make_note(intake_request, body="Flagged: call only on the mobile.")
+    note = NoteFactory(intake_request=intake_request, body="Flagged: call only on the mobile.")
     return [
         (intake_request, "concerns", "I think we are drifting apart."),
         (intake_request, "partner_safety", "prefer_not"),
@@ -53,20 +56,18 @@ def test_raw_columns_hold_ciphertext_and_the_orm_reads_plaintext(confided):
         assert getattr(type(obj).objects.get(pk=obj.pk), column) == said
 
 
-def test_nothing_said_is_stored_as_an_empty_string(make_request):
-    intake_request = make_request(concerns="")
+def test_nothing_said_is_stored_as_an_empty_string():
+    intake_request = IntakeRequestFactory(concerns="")
 
     assert raw_value(intake_request, "concerns") == ""
     assert IntakeRequest.objects.get(pk=intake_request.pk).concerns == ""
 
 
-def test_rotation_re_encrypts_everything_with_the_first_key(
-    settings, make_request, make_partner_response, make_note
-):
+def test_rotation_re_encrypts_everything_with_the_first_key(settings):
     settings.FIELD_ENCRYPTION_KEYS = [KEY_A]
-    intake_request = make_request(journey="couples", concerns="Old key words")
-    partner = make_partner_response(intake_request, message="Partner words")
-    note = make_note(intake_request, body="Note words")
+    intake_request = IntakeRequestFactory(journey="couples", concerns="Old key words")
+    partner = PartnerResponseFactory(intake_request=intake_request, message="Partner words")
+    note = NoteFactory(intake_request=intake_request, body="Note words")
     columns = [(intake_request, "concerns"), (partner, "message"), (note, "body")]
     before = {column: raw_value(obj, column) for obj, column in columns}
     updated_at = intake_request.updated_at
@@ -86,10 +87,10 @@ def test_rotation_re_encrypts_everything_with_the_first_key(
     assert "intake.Note: 1 value(s) re-encrypted" in out.text
 
 
-def test_rotation_without_the_old_key_changes_nothing(settings, make_request):
+def test_rotation_without_the_old_key_changes_nothing(settings):
     settings.FIELD_ENCRYPTION_KEYS = [KEY_A]
-    first = make_request(concerns="First")
-    second = make_request(concerns="Second")
+    first = IntakeRequestFactory(concerns="First")
+    second = IntakeRequestFactory(concerns="Second")
     before = [raw_value(r, "concerns") for r in (first, second)]
 
     settings.FIELD_ENCRYPTION_KEYS = [KEY_B]

@@ -14,27 +14,33 @@ from intake.models import (
     PartnerInvitation,
     PartnerResponse,
 )
+from tests.factories import (
+    IntakeRequestFactory,
+    NoteFactory,
+    NotificationFactory,
+    PartnerResponseFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def requests_of_every_age(settings, make_request, make_partner_response, make_note, admin_user):
+def requests_of_every_age(settings, admin_user):
     settings.INTAKE_RETENTION_DAYS = 30
     long_ago = timezone.now() - timedelta(days=31)
-    old_closed = make_request(journey="couples", status="closed", closed_at=long_ago)
-    make_partner_response(old_closed)
-    make_note(old_closed)
-    Notification.objects.create(intake_request=old_closed, kind="new_request")
+    old_closed = IntakeRequestFactory(journey="couples", status="closed", closed_at=long_ago)
+    PartnerResponseFactory(intake_request=old_closed)
+    NoteFactory(intake_request=old_closed)
+    NotificationFactory(intake_request=old_closed, kind="new_request")
     staff.access_records_create(
         action=AccessRecord.Action.VIEW, user=admin_user, references=[old_closed.reference]
     )
     return {
         "old_closed": old_closed,
-        "recently_closed": make_request(
+        "recently_closed": IntakeRequestFactory(
             status="closed", closed_at=timezone.now() - timedelta(days=29)
         ),
-        "old_open": make_request(created_at=long_ago),
+        "old_open": IntakeRequestFactory(created_at=long_ago),
     }
 
 
@@ -76,8 +82,8 @@ def test_dry_run_says_what_it_would_delete_and_deletes_nothing(requests_of_every
     assert Note.objects.count() == 1
 
 
-def test_nothing_to_purge_says_so(settings, make_request):
-    make_request()
+def test_nothing_to_purge_says_so(settings):
+    IntakeRequestFactory()
 
     assert "nothing to delete" in purge()
     assert IntakeRequest.objects.count() == 1

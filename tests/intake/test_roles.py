@@ -8,7 +8,7 @@ from django.db.migrations.loader import MigrationLoader
 from django.urls import reverse
 
 from tests.conftest import otp_login
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, IntakeRequestFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -81,8 +81,8 @@ def test_the_roles_migration_can_run_again_and_be_reversed():
     assert "intake.change_intakerequest" in permission_names("Clinicians")
 
 
-def test_an_editor_gets_403_on_every_request_url(editor_client, make_request):
-    intake_request = make_request(journey="couples")
+def test_an_editor_gets_403_on_every_request_url(editor_client):
+    intake_request = IntakeRequestFactory(journey="couples")
 
     statuses = {
         name: editor_client.get(url).status_code
@@ -115,8 +115,8 @@ def test_an_editor_manages_articles(editor_client):
     assert response.context["has_change_permission"]
 
 
-def test_a_clinician_views_and_changes_requests(clinician_client, clinician, make_request):
-    intake_request = make_request()
+def test_a_clinician_views_and_changes_requests(clinician_client, clinician):
+    intake_request = IntakeRequestFactory()
 
     listing = clinician_client.get(reverse("admin:intake_intakerequest_changelist"))
     page = clinician_client.get(
@@ -127,8 +127,8 @@ def test_a_clinician_views_and_changes_requests(clinician_client, clinician, mak
     assert page.context["has_change_permission"]
 
 
-def test_a_clinician_cannot_delete_requests(clinician_client, make_request):
-    intake_request = make_request()
+def test_a_clinician_cannot_delete_requests(clinician_client):
+    intake_request = IntakeRequestFactory()
 
     response = clinician_client.get(
         reverse("admin:intake_intakerequest_delete", args=[intake_request.pk])

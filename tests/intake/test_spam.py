@@ -2,7 +2,6 @@
 
 import re
 import time
-import uuid
 
 import pytest
 from django.test import Client
@@ -12,6 +11,7 @@ from intake import services, spam
 from intake.forms import IntakeRequestForm
 from intake.models import IntakeRequest, Notification, PartnerResponse
 from intake.views import SENT_SESSION_KEY
+from tests.factories import IntakeRequestFactory
 from tests.intake.journeys import (
     CONCERNS,
     couples_request_with_token,
@@ -228,9 +228,7 @@ def test_a_session_remembers_only_its_last_ten_forms(client, settings):
 
 
 def test_a_concurrent_post_of_the_same_form_finds_the_first_request():
-    first = IntakeRequest.objects.create(
-        **_fields(submission_key=uuid.uuid4()), reference="R-AAAAAA"
-    )
+    first = IntakeRequestFactory(reference="R-AAAAAA")
 
     created = services.request_create(**_form_fields(submission_key=first.submission_key))
 
@@ -273,23 +271,6 @@ def test_rates_are_read_from_settings(rate, expected):
 def test_a_malformed_rate_is_a_clear_error():
     with pytest.raises(ValueError, match="10/h"):
         spam.parse_rate("ten per hour")
-
-
-def _fields(**overrides) -> dict:
-    from django.utils import timezone
-
-    now = timezone.now()
-    return {
-        "journey": "individual",
-        "name": "Sam",
-        "session_format": "online",
-        "region": "Oregon",
-        "payment": "self_pay",
-        "in_crisis": "no",
-        "consented_at": now,
-        "acknowledged_not_emergency_at": now,
-        **overrides,
-    }
 
 
 def _form_fields(**overrides) -> dict:
