@@ -3,10 +3,6 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.13 || command -v python3.12 || echo python3)
 VENV := .venv
 BIN := $(VENV)/bin
-# Test-only secrets: tests run with debug off, which requires both.
-TEST_ENV := DJANGO_SECRET_KEY=test-secret-key-that-is-long-enough-for-checks-0123456789 \
-	FIELD_ENCRYPTION_KEYS=lfPCn8xlXjHP3Y_UO0FVCji5NtAo2C7taaGMIx7_wJI= \
-	DJANGO_SECURE_SSL_REDIRECT=0
 
 .PHONY: run test lint format check-deploy bench drills screenshots venv lock clean
 
@@ -22,8 +18,9 @@ run: venv
 	DJANGO_DEBUG=1 $(BIN)/python manage.py load_demo_content
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# The test-only secrets come from tests/environment.py, so plain pytest works too.
 test: venv
-	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: venv
 	$(BIN)/ruff check .
