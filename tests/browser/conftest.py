@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connection, transaction
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -43,11 +44,19 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def pytest_collection_modifyitems(items):
-    # The live server's database is flushed after each test (transactional), which
-    # is what lets it see rows the test commits.
     for item in items:
-        if "tests/browser/" in str(item.path).replace(os.sep, "/"):
-            item.add_marker(pytest.mark.django_db(transaction=True))
+        in_folder = "tests/browser/" in str(item.path).replace(os.sep, "/")
+        if in_folder and item.get_closest_marker("django_db"):
+            raise pytest.UsageError(
+                f"{item.nodeid}: browser tests share the database through the "
+                "transactional_db fixture in tests/browser/conftest.py; a django_db mark "
+                "would flush it after the test, demo content and all"
+            )
+
+
+def pytest_generate_tests(metafunc):
+    if "viewport" in metafunc.fixturenames and metafunc.definition.get_closest_marker("layout"):
+        metafunc.parametrize("viewport", VIEWPORTS, indirect=True)
 
 
 @pytest.fixture(scope="session")
@@ -82,20 +91,86 @@ def _browser_settings(settings):
     settings.INTAKE_RATE_LIMIT = "1000/h"
 
 
-@pytest.fixture
-def demo_content(transactional_db):
-    call_command("load_demo_content", stdout=io.StringIO())
+class SharedDatabase:
+    """The test database as the live server and the tests share it.
+
+    The live server answers from another thread (on PostgreSQL, another
+    connection), so it sees only committed rows: tests run in autocommit, not
+    in a transaction rolled back at the end. The demo content is loaded once.
+    Before each test, what earlier tests added is deleted (requests with their
+    notes, invitations and mail, staff users, sessions, sign-in records: the
+    rows of every table the demo content leaves empty); after a test that
+    changed a table the demo content fills (an editor adding an article), the
+    database is flushed and the demo content loaded again.
+    """
+
+    def __init__(self):
+        self.row_counts = {}
+
+    def start(self):
+        self.flush()
+        call_command("load_demo_content", stdout=io.StringIO())
+        self.row_counts = row_counts()
+
+    def reset(self):
+        now = row_counts()
+        if any(now[table] != count for table, count in self.row_counts.items() if count):
+            self.start()
+            return
+        with transaction.atomic(), connection.cursor() as cursor:
+            for table, count in now.items():
+                if count and not self.row_counts[table]:
+                    cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
+
+    def flush(self):
+        # As pytest-django's transactional tests leave it: no rows, but the
+        # content types and permissions that post_migrate makes.
+        call_command("flush", verbosity=0, interactive=False)
+
+
+def row_counts():
+    tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
+    with connection.cursor() as cursor:
+        counts = {}
+        for table in sorted(tables):
+            cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")
+            counts[table] = cursor.fetchone()[0]
+    return counts
+
+
+@pytest.fixture(scope="package")
+def shared_database(django_db_setup, django_db_blocker):
+    database = SharedDatabase()
+    with django_db_blocker.unblock():
+        database.start()
+    yield database
+    # The tests after this folder expect an empty database.
+    with django_db_blocker.unblock():
+        database.flush()
 
 
 @pytest.fixture
-def site(live_server_url, demo_content):
+def transactional_db(shared_database, django_db_blocker):
+    """Replaces pytest-django's in this folder: its live server asks for this
+    fixture by name, and its own flushes every table after each test, which
+    made each test load the demo content again."""
+    with django_db_blocker.unblock():
+        # Before the test rather than after: a request the live server was
+        # still answering when the last test ended is cleared too.
+        shared_database.reset()
+        yield
+
+
+@pytest.fixture
+def site(live_server_url, transactional_db):
     """The live server's address, with the demo articles published."""
     return live_server_url
 
 
-@pytest.fixture(params=VIEWPORTS)
+@pytest.fixture
 def viewport(request):
-    return request.param
+    """A phone's width; tests marked `layout` run at a desktop width too."""
+    return getattr(request, "param", PHONE)
 
 
 @pytest.fixture

@@ -65,6 +65,7 @@ PAGES = {
 }
 
 
+@pytest.mark.layout
 @pytest.mark.parametrize("name", PAGES)
 def test_public_page_has_no_serious_accessibility_violations(page, site, name):
     PAGES[name](page, site)
@@ -103,6 +104,7 @@ def test_confirmation_page_has_no_serious_violations(page, site, kind, journey, 
         assert_no_serious_violations(page)
 
 
+@pytest.mark.layout
 def test_skip_link_is_the_first_stop_and_moves_focus_to_main(page, site):
     page.goto(site + reverse("articles:list"))
     page.keyboard.press("Tab")
@@ -159,6 +161,7 @@ def test_reduced_motion_turns_transitions_off(new_context, viewport, site):
     assert re.fullmatch(r"0s(, 0s)*", still.evaluate(duration))
 
 
+@pytest.mark.layout
 def test_text_resized_to_200_percent_loses_nothing(page, site):
     # WCAG 1.4.4: with the root font size doubled, nothing is pushed sideways
     # off the screen, at either width.

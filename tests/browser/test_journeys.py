@@ -1,4 +1,5 @@
-"""Every public journey, in Chromium, at a phone width and a desktop width.
+"""Every public journey, in Chromium, at a phone width; what depends on the
+width of the screen (marked `layout`) at a desktop width too.
 
 Staff journeys (sign-in with the second factor, notes, statuses, publishing) are
 in test_staff.py.
@@ -39,6 +40,7 @@ def start_couples_request(page, site, **answers):
     steps.send_request(page)
 
 
+@pytest.mark.layout
 def test_reader_finds_articles_by_topic_and_by_search(page, site):
     page.goto(site + reverse("home"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Harbor & Hearth Counseling")
@@ -131,6 +133,7 @@ def test_partner_opens_the_copied_link_and_answers_privately(new_context, viewpo
         expect(main).not_to_contain_text(label)
 
 
+@pytest.mark.layout
 def test_crisis_answer_shows_help_before_anything_else(page, site):
     page.goto(site + reverse("intake:request"))
     steps.fill_request(page, "individual", crisis="Yes")
@@ -172,6 +175,7 @@ def test_safety_answer_gives_no_partner_link_and_shows_support(page, site):
     expect(support.get_by_role("link", name="1-800-799-7233")).to_be_visible()
 
 
+@pytest.mark.layout
 def test_mistakes_are_summarised_linked_to_their_fields_and_nothing_typed_is_lost(page, site):
     page.goto(site + reverse("intake:request"))
     steps.pick_card(steps.journey_radio(page, "couples"))

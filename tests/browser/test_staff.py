@@ -59,7 +59,6 @@ def sign_in(page, site, user, device):
     expect(page).to_have_url(site + reverse("admin:index"))
 
 
-@pytest.mark.django_db(transaction=True)
 def test_clinician_finds_the_new_request_adds_a_note_and_changes_its_status(
     page, site, new_context
 ):
@@ -85,7 +84,6 @@ def test_clinician_finds_the_new_request_adds_a_note_and_changes_its_status(
     assert note.author == user
 
 
-@pytest.mark.django_db(transaction=True)
 def test_editor_publishes_a_draft_and_it_appears_on_the_site(page, site, new_context):
     draft = ArticleFactory(title="Slowing down the cycle", status=Article.Status.DRAFT)
     page.goto(site + draft.get_absolute_url())
