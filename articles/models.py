@@ -3,19 +3,15 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.postgres.search import (
-    SearchQuery,
-    SearchRank,
-    SearchVector,
-    SearchVectorExact,
-)
+from django.contrib.postgres.search import SearchVector, SearchVectorExact
 from django.core.exceptions import ValidationError
 from django.db import connections, models
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from articles import search
 from articles.markdown import render, render_markdown
 from articles.placeholders import placeholders_help, placeholders_unknown
 from intake.choices import COUPLES_JOURNEYS, Journey, Readiness
@@ -212,8 +208,8 @@ class SearchDocument(models.Func):
 
     Computed by the database itself (Article.search_document is generated from
     it), so every way of writing an article keeps it current, bulk_create and
-    update() included. Other databases (SQLite in development) store NULL and
-    search with a simple fallback (ArticleQuerySet.matching).
+    update() included. Other databases store NULL: SQLite (development) has
+    an FTS5 index of its own, kept current by triggers (migration 0007).
     """
 
     template = "%(expressions)s"
@@ -221,19 +217,15 @@ class SearchDocument(models.Func):
 
     def __init__(self):
         super().__init__(
-            SearchVector("title", weight="A", config="english")
-            + SearchVector("summary", weight="B", config="english")
-            + SearchVector("body", weight="C", config="english")
+            SearchVector("title", weight="A", config=search.SEARCH_CONFIG)
+            + SearchVector("summary", weight="B", config=search.SEARCH_CONFIG)
+            + SearchVector("body", weight="C", config=search.SEARCH_CONFIG)
         )
 
     def as_sql(self, compiler, connection, **extra_context):
         if connection.vendor != "postgresql":
             return "NULL", ()
         return super().as_sql(compiler, connection, **extra_context)
-
-
-def search_query(terms):
-    return SearchQuery(terms, search_type="websearch", config="english")
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -259,43 +251,47 @@ class ArticleQuerySet(models.QuerySet):
             )
         )
 
-    def matching(self, terms):
-        """Articles containing every one of the reader's words.
+    def matching(self, query):
+        """Articles with every word or phrase of a search (a string or a parsed
+        articles.search.Query), synonyms and word forms included: "intensive"
+        also finds "intensives". A search of only common words finds nothing."""
+        query = search.as_query(query)
+        if not query.terms:
+            return self.none()
+        return self.filter(search.document_filter(query, connections[self.db].vendor))
 
-        PostgreSQL reads the stored search document (with word forms: "intensive"
-        finds "intensives"); other databases (SQLite in development) look for each
-        word in the title, summary or body.
-        """
-        terms = terms.strip()
-        if not terms:
-            return self
-        if connections[self.db].vendor == "postgresql":
-            return self.filter(search_document=search_query(terms))
-        matches = Q()
-        for word in terms.split():
-            matches &= (
-                Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
-            )
-        return self.filter(matches)
-
-    def ranked_for(self, terms):
-        """Best match first where the database can rank (a title match above a body
+    def ranked_for(self, query):
+        """Best match first (a title match above a summary match above a body
         match), then newest first."""
-        if terms.strip() and connections[self.db].vendor == "postgresql":
-            return self.annotate(
-                rank=SearchRank(F("search_document"), search_query(terms))
-            ).order_by("-rank", "-publish_at", "-pk")
-        return self.order_by("-publish_at", "-pk")
+        query = search.as_query(query)
+        if not query.terms:
+            return self.order_by("-publish_at", "-pk")
+        return self.annotate(rank=search.rank(query, connections[self.db].vendor)).order_by(
+            "-rank", "-publish_at", "-pk"
+        )
 
-    def search(self, terms, *, limit):
+    def suggested(self):
+        """Where to start reading: the articles editors feature, then the newest.
+
+        Shown when a search finds nothing. The site counts no reads (it tracks
+        nobody, and most pages are served from the page cache without reaching
+        a view), so this is an editorial choice, and the page says so.
+        """
+        return self.order_by("-is_featured", "-publish_at", "-pk")
+
+    def search(self, query, *, limit):
         """The ids of the best matches among the `limit` newest ones, best first, and
         whether more than `limit` articles matched. One query, however many match.
+
+        The search page asks articles.search.find, which also corrects spelling
+        and adds partial matches when this finds few.
         """
-        newest = self.matching(terms).order_by("-publish_at", "-pk").values("pk")
+        query = search.as_query(query)
+        newest = self.matching(query).order_by("-publish_at", "-pk").values("pk")
         # One more than is ranked, to tell whether some were left out.
         rows = list(
             self.filter(pk__in=newest[: limit + 1])
-            .ranked_for(terms)
+            .ranked_for(query)
             .values_list("pk", "publish_at")
         )
         if len(rows) <= limit:

@@ -5,10 +5,11 @@ from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.functional import cached_property
 from django.utils.http import http_date
 from django.views.generic import DetailView, ListView
 
-from articles import seo
+from articles import search, seo
 from articles.models import SEARCH_RESULTS_MAX, Article, Author, Page, Topic
 from articles.placeholders import placeholders_fill
 from practice.hours import practice_hours
@@ -57,13 +58,13 @@ class ArticleListView(PublishedArticlesMixin, ListView):
 
     def get_queryset(self):
         articles = super().get_queryset()
-        self.has_more_matches = False
+        self.found = None
         if not self.search_terms:
             return articles
         # Search results are paginated as a list of ids, best match first (no
         # count query); only the shown page's articles are fetched.
-        ids, self.has_more_matches = articles.search(self.search_terms, limit=SEARCH_RESULTS_MAX)
-        return ids
+        self.found = search.find(articles, self.search_terms, limit=SEARCH_RESULTS_MAX)
+        return self.found.ids
 
     def paginate_queryset(self, queryset, page_size):
         paginator, page, articles, is_paginated = super().paginate_queryset(queryset, page_size)
@@ -72,16 +73,18 @@ class ArticleListView(PublishedArticlesMixin, ListView):
             page.object_list = articles = [found[pk] for pk in page.object_list if pk in found]
         return paginator, page, articles, is_paginated
 
-    @property
+    @cached_property
     def search_terms(self):
-        return self.request.GET.get("q", "").strip()[:200]
+        return search.clean(self.request.GET.get("q", ""))
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             q=self.search_terms,
-            has_more_matches=self.has_more_matches,
+            found=self.found,
             search_results_max=SEARCH_RESULTS_MAX,
             topics=Topic.objects.with_published_articles(),
+            # Read only when a search finds nothing (the template asks for them then).
+            suggested_articles=Article.objects.published().for_listing().suggested()[:3],
             **kwargs,
         )
 

@@ -62,18 +62,31 @@ def test_search_finds_articles_by_their_words(client):
     assert '<meta name="robots" content="noindex">' in html
 
 
-def test_search_needs_every_word(client):
-    ArticleFactory(title="Repair", body="How to repair after an argument at night.")
+def test_search_shows_articles_with_every_word_and_enough_of_them_alone(client):
+    for number in range(3):
+        ArticleFactory(title=f"Repair {number}", body="How to repair after an argument at night.")
     ArticleFactory(title="Only argument", body="An argument in the morning.")
     html = client.get(reverse("articles:list"), {"q": "argument night"}).content.decode()
-    assert "Repair" in html
+    assert all(f"Repair {number}" in html for number in range(3))
     assert "Only argument" not in html
+    assert "3 articles found." in html
+
+
+def test_search_adds_articles_with_some_of_the_words_after_the_few_with_all(client):
+    ArticleFactory(title="Repair", body="How to repair after an argument at night.")
+    ArticleFactory(title="Only argument", body="An argument in the morning.")
+    ArticleFactory(title="Unrelated", body="A walk by the sea.")
+    html = client.get(reverse("articles:list"), {"q": "argument night"}).content.decode()
+    assert html.index("Repair") < html.index("Only argument")
+    assert "Unrelated" not in html
+    assert "Some have only some of your words" in html
 
 
 def test_search_with_no_match_offers_a_way_on(client):
     ArticleFactory(title="Something")
     html = client.get(reverse("articles:list"), {"q": "zebra"}).content.decode()
-    assert "Nothing matched those words" in html
+    assert "Nothing matched “zebra”" in html
+    assert "browse the topics above" not in html
 
 
 def test_search_keeps_the_words_in_the_pagination_links(client):

@@ -1,0 +1,466 @@
+"""Searching the articles: a worried reader's words, turned into what the database looks for.
+
+The same steps on both databases:
+
+1. `parse` cleans what was typed (control characters, NUL, lone surrogates and
+   runaway lengths never reach the database), reads "quoted phrases", mends
+   contractions typed without an apostrophe ("wont"), leaves out words too
+   common to mean anything ("a", "the") and gives each remaining word the
+   words a reader means by it (SYNONYMS: "husband" also finds "partner").
+2. The database finds the articles with every term, best match first: a
+   phrase as a phrase, any one of a word's synonyms, and the last word also as
+   the start of a longer word, since people search before they finish typing.
+   PostgreSQL reads the stored search document (Article.search_document);
+   SQLite, which `make run` uses, an FTS5 index with the porter stemmer that
+   triggers keep current (migration 0007). Neither lets "a" match everything.
+3. Only when that finds nothing, misspelt words are corrected against the
+   words the articles use (PostgreSQL: pg_trgm similarity on a trigram-indexed
+   word list; SQLite: difflib on the FTS5 vocabulary), and the page says "Did
+   you mean …?" with a link to the corrected search, whose articles it shows.
+   When fewer than FEW_RESULTS articles have every word, those with only some
+   follow them. The common path is one query.
+"""
+
+import difflib
+import operator
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+from functools import reduce
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connections
+from django.db.models import F, FloatField, Func, Q, Value
+from django.db.models.expressions import RawSQL
+
+from articles import search_sqlite
+
+# The text-search configuration of the articles' language. It is named here
+# only: the stored search document, the queries and the ranking all read it.
+# Another language would bring its own configuration, stop words and synonyms.
+SEARCH_CONFIG = "english"
+
+MAX_LENGTH = 200  # characters of a search that are read
+MAX_TERMS = 10  # words and phrases looked for; more only make the query slower
+FEW_RESULTS = 3  # fewer than this, and articles with only some of the words are added
+# How close a word the articles use must be to a misspelt one to replace it:
+# pg_trgm similarity ("therpy"/"therapy" 0.5), difflib ratio on SQLite (0.92).
+SIMILARITY_MIN = 0.4
+CLOSE_MATCH_MIN = 0.8
+
+# Words that say nothing about what an article is about. PostgreSQL's English
+# configuration leaves out its own list as well; SQLite's FTS5 has none, so
+# without this "a" would match every article.
+STOP_WORDS = frozenset(
+    """
+    a an the and or but nor if so as than then too very
+    i me my mine myself we us our ours ourselves you your yours yourself yourselves
+    he him his himself she her hers herself it its itself they them their theirs themselves
+    this that these those what which who whom whose
+    am is are was were be been being have has had having do does did doing
+    will would shall should can could may might must
+    of at by for with about against between into through during before after
+    above below to from up down in out on off over under again once here there
+    when where why how all any both each other some such own just
+    no not don't doesn't didn't isn't aren't wasn't weren't can't couldn't
+    wouldn't shouldn't haven't hasn't hadn't i'm i've i'd you're we're they're it's
+    """.split()
+)
+
+# Words readers put into a question that say nothing about which article would
+# help ("how do I *get* my wife to *go*"). They are left out like the common
+# words above; an article is not a worse answer for not using them.
+VAGUE_WORDS = frozenset(
+    """
+    go goes going gone went get gets getting got make makes making made
+    want wants wanted let lets really also still even ever
+    something anything everything someone anyone everyone thing things way
+    please help
+    """.split()
+)
+
+# Contractions as they are typed on a phone, without the apostrophe. Only
+# negations, and only where the bare word is not an English word of its own.
+CONTRACTIONS = {
+    "wont": "won't",
+    "dont": "don't",
+    "doesnt": "doesn't",
+    "didnt": "didn't",
+    "isnt": "isn't",
+    "arent": "aren't",
+    "wasnt": "wasn't",
+    "werent": "weren't",
+    "cant": "can't",
+    "couldnt": "couldn't",
+    "wouldnt": "wouldn't",
+    "shouldnt": "shouldn't",
+    "havent": "haven't",
+    "hasnt": "hasn't",
+    "hadnt": "hadn't",
+    "im": "i'm",
+    "ive": "i've",
+}
+
+# What a reader means by one word, the practice may have written with another.
+# Each word or phrase of a group finds articles with any of the group's words;
+# the database adds the other forms of each word ("refuses", "refused").
+SYNONYMS = {
+    "partner": ["partner", "spouse", "husband", "wife", "boyfriend", "girlfriend"],
+    "refuse": ["refuse", "won't", "doesn't want", "unwilling", "reluctant", "resist", "hesitant"],
+    "therapy": ["therapy", "counseling", "counselling", "counselor", "counsellor"],
+    "couples": ["couples", "couple", "marriage", "marital"],
+    "fight": ["fight", "argue", "argument", "conflict", "quarrel"],
+    "separation": ["separation", "separate", "divorce"],
+    "apologize": ["apologize", "apologise", "apology", "sorry"],
+    "ask": ["ask", "bring up", "suggest", "raise"],
+    "come": ["come", "join", "attend"],
+    "afraid": ["afraid", "scared", "fear", "frightened"],
+    "online": ["online", "video", "virtual", "telehealth"],
+    "private": ["privacy", "private", "confidential", "confidentiality", "secret"],
+    "repair": ["repair", "reconnect", "reconcile"],
+    "individual": ["individual", "alone"],
+}
+
+# Phrases readers type that belong to a group above but would find the wrong
+# articles if searched as they are ("break up" finds "take a break" once the
+# stop word is dropped): recognised in a search, never looked for.
+READ_AS = {
+    "break up": "separation",
+    "split up": "separation",
+    "says no": "refuse",
+    "said no": "refuse",
+    "don't want": "refuse",
+    "make up": "repair",
+    "making up": "repair",
+    "made up": "repair",
+    "not ready": "refuse",
+    "on my own": "individual",
+    "by myself": "individual",
+    "without my partner": "individual",
+}
+
+_IGNORED = STOP_WORDS | VAGUE_WORDS
+_GROUP_OF = {
+    **{word: group for group, words in SYNONYMS.items() for word in words},
+    **READ_AS,
+}
+_LONGEST_KEY = max(len(key.split()) for key in _GROUP_OF)
+
+_PHRASE = re.compile(r'"([^"]*)"?')
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+_PLAIN_WORD = re.compile(r"[^\W_]+")
+_SPACES = re.compile(r"\s+")
+
+
+def clean(text: str) -> str:
+    """The search as it is shown back and read: no control, format or unassigned
+    characters, no lone surrogates, single spaces, at most MAX_LENGTH characters."""
+    text = unicodedata.normalize("NFKC", text.encode("utf-8", "replace").decode("utf-8"))
+    text = "".join(
+        " " if char.isspace() else char
+        for char in text
+        if char.isspace() or not unicodedata.category(char).startswith("C")
+    )
+    return _SPACES.sub(" ", text).strip()[:MAX_LENGTH].strip()
+
+
+@dataclass(frozen=True)
+class Term:
+    """One thing the articles must contain: a word with its synonyms, or a phrase."""
+
+    typed: str  # as the reader wrote it (a phrase without its quotes)
+    variants: tuple[str, ...]  # what is looked for: any one of them will do
+    is_phrase: bool = False
+    prefix: str = ""  # also a word that starts with this (the last word, as typed)
+    is_known_word: bool = False  # one of the synonyms: spelt as the practice would
+
+
+@dataclass(frozen=True)
+class Query:
+    """A search, parsed. `pieces` are the words and phrases typed, common words
+    included, so that a corrected search reads as the reader wrote it."""
+
+    pieces: tuple[tuple[str, bool], ...]  # (text, is_phrase)
+    terms: tuple[Term, ...]
+    require_all: bool = True
+
+    @property
+    def text(self) -> str:
+        return " ".join(f'"{text}"' if is_phrase else text for text, is_phrase in self.pieces)
+
+    def relaxed(self) -> "Query":
+        """The same terms, any one of which will do."""
+        return replace(self, require_all=False)
+
+    def words_to_check(self) -> list[str]:
+        """Typed words that might be misspelt: not phrases, not synonyms, long enough."""
+        return [
+            term.typed
+            for term in self.terms
+            if not term.is_phrase
+            and not term.is_known_word
+            and len(term.typed) >= 4
+            and term.typed.isalpha()
+        ]
+
+    def corrected(self, corrections: dict[str, str]) -> "Query | None":
+        """This search with misspelt words replaced, or None if nothing changes."""
+        pieces = [
+            (text if is_phrase else corrections.get(text, text), is_phrase)
+            for text, is_phrase in self.pieces
+        ]
+        if tuple(pieces) == self.pieces:
+            return None
+        return parse(" ".join(f'"{text}"' if is_phrase else text for text, is_phrase in pieces))
+
+
+def _pieces(text: str) -> list[tuple[str, bool]]:
+    """Words and quoted phrases in order, lower case, contractions mended."""
+    pieces = []
+    position = 0
+    for match in _PHRASE.finditer(text):
+        pieces += [(word, False) for word in _words(text[position : match.start()])]
+        phrase = " ".join(_words(match.group(1)))
+        if phrase:
+            pieces.append((phrase, True))
+        position = match.end()
+    pieces += [(word, False) for word in _words(text[position:])]
+    return pieces
+
+
+def _words(text: str) -> list[str]:
+    words = (word.lower().replace("\u2019", "'") for word in _WORD.findall(text))
+    return [CONTRACTIONS.get(word, word) for word in words]
+
+
+def _group(words: list[str]) -> str | None:
+    """The synonym group that these words name, allowing a plural or a verb form."""
+    key = " ".join(words)
+    if key in _GROUP_OF or len(words) > 1:
+        return _GROUP_OF.get(key)
+    forms = [key]
+    if key.endswith("s"):
+        forms += [key[:-1], key[:-2]]
+    if key.endswith("ed"):
+        forms += [key[:-1], key[:-2]]
+    if key.endswith("ing"):
+        forms += [key[:-3], key[:-3] + "e"]
+    return next((_GROUP_OF[form] for form in forms if form in _GROUP_OF), None)
+
+
+def parse(text: str) -> Query:
+    """What to look for, from what was typed (see the module's docstring)."""
+    pieces = _pieces(clean(text).replace("\u201c", '"').replace("\u201d", '"'))
+    terms: list[Term] = []
+    index = 0
+    either = False  # the reader typed "or" between two terms
+    while index < len(pieces) and len(terms) < MAX_TERMS:
+        piece, is_phrase = pieces[index]
+        if is_phrase:
+            term, step = Term(typed=piece, variants=(piece,), is_phrase=True), 1
+        else:
+            term, step = _term(pieces, index)
+        if term is None and piece == "or" and terms:
+            either = True
+        elif term is None and piece not in _IGNORED:
+            term = Term(typed=piece, variants=(piece,))
+        if term is not None:
+            if either:
+                previous = terms.pop()
+                variants = dict.fromkeys(previous.variants + term.variants)
+                term = replace(previous, variants=tuple(variants))
+                either = False
+            terms.append(term)
+        index += step
+    # The last word as typed may be unfinished: it also matches longer words.
+    last, is_phrase = pieces[-1] if pieces else ("", True)
+    if terms and not is_phrase and terms[-1].typed.split()[-1] == last:
+        if len(last) >= 3 and _PLAIN_WORD.fullmatch(last) and last not in _IGNORED:
+            terms[-1] = replace(terms[-1], prefix=last)
+    return Query(pieces=tuple(pieces), terms=tuple(terms))
+
+
+def _term(pieces: list[tuple[str, bool]], index: int) -> tuple[Term | None, int]:
+    """The synonym group named at `index` (by up to _LONGEST_KEY words), and how many
+    words it took; or (None, 1)."""
+    for length in range(min(_LONGEST_KEY, len(pieces) - index), 0, -1):
+        span = pieces[index : index + length]
+        if any(is_phrase for _, is_phrase in span):
+            continue
+        words = [word for word, _ in span]
+        group = _group(words)
+        if group:
+            typed = " ".join(words)
+            # A READ_AS phrase is recognised, not looked for.
+            variants = SYNONYMS[group] if typed in READ_AS else [*SYNONYMS[group], typed]
+            term = Term(typed=typed, variants=tuple(dict.fromkeys(variants)), is_known_word=True)
+            return term, length
+    return None, 1
+
+
+def as_query(query: "Query | str") -> Query:
+    return parse(query) if isinstance(query, str) else query
+
+
+# --- What each database is asked --------------------------------------------------
+
+FTS_TABLE = search_sqlite.FTS_TABLE
+FTS_VOCABULARY = search_sqlite.VOCABULARY_TABLE
+WORD_TABLE = "articles_searchword"  # PostgreSQL: the words the articles use, with counts
+
+
+def _postgres_query(query: Query) -> SearchQuery:
+    def one_of(term: Term) -> SearchQuery:
+        options = [
+            SearchQuery(variant, search_type="phrase", config=SEARCH_CONFIG)
+            for variant in term.variants
+        ]
+        if term.prefix:
+            # `raw` is safe here: the prefix is letters and digits only (parse).
+            options.append(SearchQuery(f"{term.prefix}:*", search_type="raw", config=SEARCH_CONFIG))
+        return reduce(operator.or_, options)
+
+    joined = operator.and_ if query.require_all else operator.or_
+    return reduce(joined, (one_of(term) for term in query.terms))
+
+
+def _fts_string(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _sqlite_match(query: Query) -> str:
+    """An FTS5 query: every value quoted, so nothing typed is read as syntax."""
+
+    def one_of(term: Term) -> str:
+        options = [_fts_string(variant) for variant in term.variants]
+        if term.prefix:
+            options.append(_fts_string(term.prefix) + "*")
+        return "(" + " OR ".join(options) + ")"
+
+    joined = " AND " if query.require_all else " OR "
+    return joined.join(one_of(term) for term in query.terms)
+
+
+class _FtsRank(Func):
+    """How well an article matches an FTS5 query, higher is better (as PostgreSQL's
+    rank), 0 when it does not match: bm25 with a title match worth ten body
+    matches and a summary match four."""
+
+    template = (
+        f"COALESCE((SELECT -bm25({FTS_TABLE}, 10.0, 4.0, 1.0) FROM {FTS_TABLE} "
+        f"WHERE {FTS_TABLE} MATCH %(expressions)s), 0.0)"
+    )
+    arg_joiner = " AND rowid = "
+    output_field = FloatField()
+
+    def __init__(self, match: str):
+        super().__init__(Value(match), F("pk"))
+
+
+def document_filter(query: Query, vendor: str) -> Q:
+    """Articles with every term (or any, for a relaxed query)."""
+    if vendor == "postgresql":
+        return Q(search_document=_postgres_query(query))
+    match = _sqlite_match(query)
+    matches = RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", (match,))
+    return Q(pk__in=matches)
+
+
+def rank(query: Query, vendor: str):
+    """An expression for how well an article matches, higher first; a title
+    match counts more than a summary match, which counts more than the body."""
+    if vendor == "postgresql":
+        return SearchRank(F("search_document"), _postgres_query(query))
+    # bm25 gives a word found in more than half of the articles almost no
+    # weight, and nearly every article here says "partner" and "therapy": the
+    # title would hardly count. The title and the summary are therefore also
+    # ranked on their own, among titles and summaries, where such words are rarer.
+    any_term = _sqlite_match(query.relaxed())
+    return (
+        _FtsRank(f"{{title}} : ({any_term})")
+        + 0.5 * _FtsRank(f"{{summary}} : ({any_term})")
+        + 0.2 * _FtsRank(_sqlite_match(query))
+    )
+
+
+# For each typed word that is not in the word list, the closest word that is.
+# `%` (similarity above pg_trgm's threshold, 0.3) is what the trigram index
+# answers; similarity() then orders its few hits.
+POSTGRES_CORRECTIONS = f"""
+    SELECT typed, (
+        SELECT word FROM {WORD_TABLE}
+        WHERE word %% typed AND similarity(word, typed) >= %s
+        ORDER BY similarity(word, typed) DESC, articles DESC, word
+        LIMIT 1
+    )
+    FROM unnest(%s::text[]) AS typed
+    WHERE NOT EXISTS (SELECT 1 FROM {WORD_TABLE} WHERE word = typed)
+"""
+
+
+def spelling_corrections(words: list[str], *, using: str) -> dict[str, str]:
+    """For each word no article uses, the closest word that one does (if any is close)."""
+    if not words:
+        return {}
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(POSTGRES_CORRECTIONS, [SIMILARITY_MIN, words])
+            return {typed: word for typed, word in cursor.fetchall() if word}
+        # SQLite (development): the vocabulary of words of similar length, compared in Python.
+        shortest, longest = min(map(len, words)) - 2, max(map(len, words)) + 2
+        cursor.execute(
+            f"SELECT term FROM {FTS_VOCABULARY} WHERE length(term) BETWEEN %s AND %s",
+            [shortest, longest],
+        )
+        vocabulary = [term for (term,) in cursor.fetchall()]
+    known = set(vocabulary)
+    corrections = {}
+    for word in words:
+        if word not in known:
+            close = difflib.get_close_matches(word, vocabulary, n=1, cutoff=CLOSE_MATCH_MIN)
+            if close:
+                corrections[word] = close[0]
+    return corrections
+
+
+# --- One search, as the list page shows it ------------------------------------------
+
+
+@dataclass
+class Found:
+    """What a search found, in the order to show it, and what to say about it."""
+
+    ids: list[int] = field(default_factory=list)
+    has_more: bool = False  # more articles matched than were ranked
+    corrected: str = ""  # nothing had the words as typed: these are the corrected words' articles
+    partial: bool = False  # some articles have only some of the words
+    only_common_words: bool = False  # nothing was left to look for
+
+
+def find(articles, text: str, *, limit: int) -> Found:
+    """Search `articles` (an ArticleQuerySet) for what a reader typed."""
+    query = parse(text)
+    if not query.terms:
+        return Found(only_common_words=bool(query.pieces))
+    ids, has_more = articles.search(query, limit=limit)
+    found = Found(ids=ids, has_more=has_more)
+    if len(ids) >= FEW_RESULTS:
+        return found
+    if not ids:
+        # Nothing has the words as typed: perhaps one is misspelt.
+        checked = spelling_corrections(query.words_to_check(), using=articles.db)
+        corrected = query.corrected(checked)
+        if corrected is not None and corrected.terms:
+            query = corrected
+            ids, has_more = articles.search(query, limit=limit)
+            found = Found(ids=ids, has_more=has_more, corrected=query.text)
+    if len(found.ids) < FEW_RESULTS and len(query.terms) > 1:
+        some, _ = articles.search(query.relaxed(), limit=limit)
+        extra = [pk for pk in some if pk not in set(found.ids)][: limit - len(found.ids)]
+        if extra:
+            found.ids += extra
+            found.partial = True
+    if not found.ids:
+        found.corrected = ""  # the corrected words found nothing either
+    return found
