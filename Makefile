@@ -49,6 +49,7 @@ bench: venv
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 	$(BIN)/python bench/growth.py
 	$(BIN)/python bench/memory.py
+	$(BIN)/python bench/search_quality.py
 
 drills: venv
 	$(BIN)/python bench/drills/run_all.py

@@ -2,9 +2,10 @@
 
 Sets up its own database (practice_bench_growth), runs the site with
 PAGE_CACHE_SECONDS=0 (every request renders), times the list page, a topic
-page, a search, the sitemap index and the first sitemap page with 50 published
-articles, adds articles up to 10,000 (bench/make_articles.py), runs VACUUM ANALYZE
-as autovacuum would, and times them again. Prints the ratios 10,000 / 50
+page, three searches (one word; four words with synonyms; a misspelt word,
+which asks the trigram word list), the sitemap index and the first sitemap page
+with 50 published articles, adds articles up to 10,000 (bench/make_articles.py),
+runs VACUUM ANALYZE as autovacuum would, and times them again. Prints the ratios 10,000 / 50
 (target: 1.5 or less) and the queries per page.
 
     .venv/bin/python bench/growth.py [--samples 40] [--large 10000]
@@ -95,6 +96,10 @@ def main() -> None:
         "list": "/articles/",
         "topic": f"/articles/topic/{topic}/",
         "search": "/articles/?q=partner",
+        # Synonyms for four words (partner, won't, come, therapy), and a misspelt
+        # word: nothing matches, so the word list is asked for a correction.
+        "search-words": "/articles/?q=partner+wont+come+to+therapy",
+        "search-typo": "/articles/?q=therpy",
         "sitemap-index": "/sitemap.xml",
         "sitemap-page-1": "/sitemap-articles.xml",
         "list-last-page": "/articles/?page=last",

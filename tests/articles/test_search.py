@@ -7,6 +7,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import search as article_search
 from articles.models import Article
 from tests.factories import ArticleFactory
 
@@ -137,3 +138,31 @@ def test_the_stored_search_document_is_english_with_weights():
     article = ArticleFactory(title="Intensives", summary="For couples.", body="Weekly sessions.")
     stored = Article.objects.filter(pk=article.pk).values_list("search_document", flat=True).get()
     assert "'intens':1A" in stored and "'coupl':3B" in stored and "'week':4C" in stored
+
+
+@pytest.mark.parametrize(
+    "typed, shown",
+    [
+        ("  partner \x00 wont\tcome\n", "partner wont come"),
+        ("therapy\ud800", "therapy?"),  # a lone surrogate cannot be encoded: replaced
+        ("\u202etherapy\u200b", "therapy"),  # direction and zero-width marks
+        ("ｔｈｅｒａｐｙ", "therapy"),  # full-width letters
+        ("x" * 1000, "x" * 200),
+    ],
+)
+def test_what_is_typed_is_cleaned_before_anything_reads_it(typed, shown):
+    assert article_search.clean(typed) == shown
+
+
+def test_a_search_is_parsed_into_terms_with_synonyms_phrases_and_a_prefix():
+    query = article_search.parse('My husband WONT come to "couples intensive" or weekend')
+    typed = [term.typed for term in query.terms]
+    assert typed == ["husband", "won't", "come", "couples intensive"]
+    husband, wont, _, phrase = query.terms
+    assert "partner" in husband.variants and "wife" in husband.variants
+    assert "refuse" in wont.variants
+    # "or" joins the phrase and the next word into one term: either will do.
+    assert phrase.is_phrase and phrase.variants == ("couples intensive", "weekend")
+    assert query.terms[-1].prefix == ""  # the last word was joined to a phrase
+    assert article_search.parse("how to bring up therap").terms[-1].prefix == "therap"
+    assert article_search.parse("the a of").terms == ()

@@ -52,6 +52,10 @@ PAGES = {
         site + reverse("articles:topic", kwargs={"slug": "for-partners"})
     ),
     "search results": lambda page, site: page.goto(site + reverse("articles:list") + "?q=partner"),
+    "search corrected": lambda page, site: page.goto(site + reverse("articles:list") + "?q=therpy"),
+    "search with nothing found": lambda page, site: page.goto(
+        site + reverse("articles:list") + "?q=zebra"
+    ),
     "request form": lambda page, site: page.goto(site + reverse("intake:request")),
     "team": lambda page, site: page.goto(site + reverse("team")),
     "clinician": lambda page, site: page.goto(
