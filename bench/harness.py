@@ -151,6 +151,8 @@ def site_env(*, database_url: str, redis_db: int, port: int, **overrides: str) -
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
         DATABASE_URL=database_url,
         CACHE_URL=f"{REDIS_SERVER}/{redis_db}",
+        # Pages in the same database, so that flushing it empties everything.
+        PAGE_CACHE_URL=f"{REDIS_SERVER}/{redis_db}",
         TASKS_BACKEND="django_tasks_db.DatabaseBackend",
         EMAIL_URL="consolemail://",
         SITE_URL=f"https://127.0.0.1:{port}",
@@ -414,17 +416,17 @@ def run_wrk(
     )
 
 
-def unique_query_script(path: str) -> Path:
-    """A wrk script that adds a new query string to each request: every one a cache miss."""
+def page_cache_miss_script(path: str) -> Path:
+    """A wrk script whose every request the page cache steps aside for: each one
+    carries a session cookie (of no session), so the page is rendered every time.
+    (A new query string no longer does: the page cache ignores parameters the
+    page does not read.)"""
     RESULTS.mkdir(parents=True, exist_ok=True)
-    script = RESULTS / "unique-query.lua"
+    script = RESULTS / "page-cache-miss.lua"
     script.write_text(
-        "local n = 0\n"
-        "math.randomseed(os.time())\n"
-        "local prefix = tostring(math.random(1, 1000000000))\n"
+        'wrk.headers["Cookie"] = "__Host-sessionid=bench-no-such-session"\n'
         "request = function()\n"
-        "  n = n + 1\n"
-        f'  return wrk.format("GET", "{path}?miss=" .. prefix .. "-" .. n)\n'
+        f'  return wrk.format("GET", "{path}")\n'
         "end\n"
     )
     return script
@@ -718,6 +720,8 @@ class Post:
     done_status: int | None = None  # the confirmation page's status, when followed
     done_answered: float = 0.0  # time.monotonic() when it answered
     done_retry_after: str | None = None
+    # The same form sent again when the confirmation did not show (post_load's resend).
+    resent: Post | None = None
 
 
 class FormUnavailable(Exception):
@@ -782,10 +786,13 @@ async def post_load(
     email: bool = True,
     stop: asyncio.Event | None = None,
     history: list | None = None,
+    resend: bool = False,
 ) -> list[Post]:
     """`clients` visitors, each reading the form once and then posting requests
     one after another, until `duration` seconds pass, `total` posts are made or
-    `stop` is set. A visitor whose form read failed tries again shortly."""
+    `stop` is set. A visitor whose form read failed tries again shortly. With
+    `resend` (and `follow`), one whose confirmation did not show presses Send
+    again with the same form, as a person would."""
     posts: list[Post] = []
     deadline = time.monotonic() + duration if duration else None
     remaining = [total if total is not None else -1]
@@ -814,6 +821,10 @@ async def post_load(
             if remaining[0] > 0:
                 remaining[0] -= 1
             record = await post_request(visitor, form, follow=follow, email=email)
+            if resend and follow and record.status == 302 and not record.confirmed:
+                record.resent = await post_request(
+                    visitor, form, follow=True, email=email, submission_key=record.submission_key
+                )
             posts.append(record)
             if record.status is None or record.status >= 400:
                 # A failed post may have been a stale form (403 CSRF after a

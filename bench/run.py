@@ -34,6 +34,7 @@ from harness import (
     free_port,
     make_partner_token,
     out,
+    page_cache_miss_script,
     post_load,
     prepare_database,
     public_paths,
@@ -44,7 +45,6 @@ from harness import (
     site_env,
     static_css_path,
     summarise_posts,
-    unique_query_script,
 )
 from nginx import SITE_NAME, Nginx, two_free_ports
 
@@ -244,7 +244,7 @@ def main() -> None:
                 elif name == "article-miss":
                     # One connection per worker: p50 is then the time the page
                     # itself takes, not time spent queueing behind other misses.
-                    script = unique_query_script(paths["article"])
+                    script = page_cache_miss_script(paths["article"])
                     rows[name] = measure_get(
                         front, paths["article"], args, script=script, connections=WORKERS
                     )

@@ -1,21 +1,28 @@
 """Turning spam away quietly: a honeypot, a minimum time to fill the form, and a
 limit per client address that holds across gunicorn workers (it counts in the
-shared cache, Redis in production).
+shared cache, Redis in production; in each process while Redis is out of reach).
 """
 
 import hashlib
+import logging
 import time
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, caches
+from django.core.cache.backends.locmem import LocMemCache
 
+from practice.cache_backends import cache_is_available
 from practice.proxy import client_address
+
+logger = logging.getLogger(__name__)
 
 HONEYPOT_FIELD = "website"
 STARTED_FIELD = "started"
 _STARTED_SALT = "intake.form-started"
 _RATE_UNITS = {"s": 1, "m": 60, "h": 60 * 60, "d": 24 * 60 * 60}
+# Counts kept by this process while the shared cache cannot be reached.
+_process_counts = LocMemCache("intake-rate-limit", {"OPTIONS": {"MAX_ENTRIES": 10000}})
 
 
 def is_honeypot_filled(data) -> bool:
@@ -59,23 +66,35 @@ def rate_limit_exceeded(request, *, scope: str) -> bool:
 
     The window starts with the first submission and lasts the rate's period.
     cache.add and cache.incr are atomic in Redis, so every worker shares the count.
+    While Redis is out of reach each process counts on its own: a burst is still
+    held back, and nobody is refused because of the outage.
     """
     limit, window = parse_rate(settings.INTAKE_RATE_LIMIT)
     # A hash: the cache needs no readable address, and keys stay short and safe.
     address = hashlib.sha256(client_address(request).encode()).hexdigest()[:32]
     key = f"intake-rate:{scope}:{address}"
+    shared = caches[DEFAULT_CACHE_ALIAS]
+    count = _count(shared, key, window)
+    if not cache_is_available(shared):
+        logger.warning("intake: rate limit counted in this process (cache unavailable)")
+        count = _count(_process_counts, key, window)
+    return count > limit
+
+
+def _count(counts, key, window):
+    """One more submission under `key`; the count in the current window."""
     # Counting first saves a round trip whenever a window is already open.
     try:
-        count = cache.incr(key)
+        count = counts.incr(key)
     except ValueError:
-        if cache.add(key, 1, timeout=window):
+        if counts.add(key, 1, timeout=window):
             count = 1
         else:
             # Another worker opened the window meanwhile.
             try:
-                count = cache.incr(key)
+                count = counts.incr(key)
             except ValueError:
                 # ... and it ended at once.
-                cache.set(key, 1, timeout=window)
+                counts.set(key, 1, timeout=window)
                 count = 1
-    return count > limit
+    return count

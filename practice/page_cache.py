@@ -5,10 +5,14 @@ partner page follows the content version too. Three parts:
 
 - `cache_public_page` marks a view's pages as public: the same for every
   anonymous visitor, and cacheable by browsers for
-  settings.PAGE_BROWSER_CACHE_SECONDS.
+  settings.PAGE_BROWSER_CACHE_SECONDS. It names the query parameters the view
+  reads (`params=("page", "q")`); a page is stored under its path and those
+  alone, so `?utm_source=…`, `?fbclid=…` or invented names share the page
+  stored without them, and a flood of made-up query strings stores nothing new.
 - `PageCacheMiddleware`, placed right after WhiteNoise, stores marked pages in
-  the shared cache and answers later requests for them before sessions,
-  CSRF, authentication or the view run.
+  the "pages" cache (settings.PAGE_CACHE_URL, apart from sessions and rate
+  limits, so that pages can never push them out of memory) and answers later
+  requests for them before sessions, CSRF, authentication or the view run.
 - The content version (`content_version`): a page is stored with the version
   read before it was rendered, and served only while that is still the current
   version. Whatever changes published content calls `content_version_bump`
@@ -21,6 +25,9 @@ hits need no round trip at all; the others cost one, which fetches the page and
 the current version together. An edit reaches the other processes within that
 second (at once in the process that made it).
 
+While that cache cannot be reached (practice.cache_backends), pages are
+rendered for each request and nothing is stored: an outage costs speed only.
+
 Only a plain 200 for a visitor without a session cookie is stored: staff
 previews, responses that set cookies and errors never are. Pages are stored as
 bytes and headers, not as pickled responses, so a hit is cheap to load and goes
@@ -28,6 +35,7 @@ out as one chunk.
 """
 
 import hashlib
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -35,30 +43,43 @@ from dataclasses import dataclass
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import transaction
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import parse_http_date_safe
+from django.utils.encoding import escape_uri_path
+from django.utils.http import parse_http_date_safe, urlencode
 
 from articles.models import Article
+from practice.cache_backends import cache_is_available
+
+logger = logging.getLogger(__name__)
 
 CONTENT_VERSION_KEY = "articles:content-version"
 NEXT_PUBLISH_KEY = "articles:next-publish"
+# Read by /healthz to see whether the cache answers.
+HEALTH_KEY = "healthz"
 
+PAGE_CACHE_ALIAS = "pages"
 # The attribute cache_public_page sets on a response for the middleware to see.
 PUBLIC_PAGE_ATTRIBUTE = "is_public_page"
+# ... and on the view: the query parameters its pages depend on.
+QUERY_PARAMS_ATTRIBUTE = "public_page_params"
 
 
-def cache_public_page(view):
+def cache_public_page(view=None, *, params=()):
     """Mark the view's pages as public, so that PageCacheMiddleware may store them.
 
-    Also marks a 200 as cacheable by browsers for
+    `params` names the query parameters the view reads; every other one is
+    left out of the page's key. Also marks a 200 as cacheable by browsers for
     settings.PAGE_BROWSER_CACHE_SECONDS, unless the view chose its own
-    Cache-Control (a staff preview does).
+    Cache-Control (a staff preview does). Use as `@cache_public_page`,
+    `cache_public_page(view)` or `cache_public_page(view, params=("page",))`.
     """
+    if view is None:
+        return lambda view: cache_public_page(view, params=params)
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -69,7 +90,13 @@ def cache_public_page(view):
 
     # So that the middleware need not ask the cache about other views' pages.
     setattr(wrapped, PUBLIC_PAGE_ATTRIBUTE, True)
+    setattr(wrapped, QUERY_PARAMS_ATTRIBUTE, tuple(params))
     return wrapped
+
+
+def page_cache():
+    """The cache that holds public pages and the content version."""
+    return caches[PAGE_CACHE_ALIAS]
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,15 +130,26 @@ class PageCacheMiddleware:
         if not _request_is_cacheable(request):
             return self.get_response(request)
 
-        key = _page_key(request)
+        # Most requests have no query string: the view is then looked up only
+        # when the page is not in memory.
+        params = None
+        if request.META.get("QUERY_STRING"):
+            params = _public_view_params(request)
+            if params is None:
+                return self.get_response(request)
+        key = _page_key(request, params or ())
         version = content_version_recent(settings.PAGE_CACHE_VERSION_CHECK_SECONDS)
         page = local_pages.get(key)
         if version is None or page is None or not page.is_current(version):
-            if not _is_public_view(request):
+            if params is None and _public_view_params(request) is None:
                 # The request form, a partner page, a 404: never stored, so
                 # no round trip to look for them.
                 return self.get_response(request)
-            page, version = _shared_page(key)
+            shared, version = _shared_page(key)
+            if version is None:
+                # The cache is out of reach: render, store nothing.
+                return self.get_response(request)
+            page = shared or page
         if page is not None and page.is_current(version):
             return _revalidated(request, page.response())
 
@@ -122,7 +160,7 @@ class PageCacheMiddleware:
             timeout = page_cache_timeout(version=version)
             if timeout > 0:
                 page = CachedPage.from_response(response, version, time.time() + timeout)
-                cache.set(key, page, timeout)
+                page_cache().set(key, page, timeout)
                 local_pages.put(key, page)
                 # One chunk on the way out too (a feed is written in hundreds).
                 response.content = page.content
@@ -131,11 +169,15 @@ class PageCacheMiddleware:
 
 def _shared_page(key):
     """The page stored under `key` in the shared cache (or None) and the current
-    content version, in one round trip; this process keeps both."""
-    found = cache.get_many([CONTENT_VERSION_KEY, key])
+    content version, in one round trip; this process keeps both. The version is
+    None while the cache cannot be reached."""
+    pages = page_cache()
+    found = pages.get_many([CONTENT_VERSION_KEY, key])
     version = found.get(CONTENT_VERSION_KEY)
     if version is None:
         version = content_version()
+    if version is None:
+        return None, None
     content_version_recent.remember(version)
     page = found.get(key)
     if not isinstance(page, CachedPage):
@@ -144,12 +186,14 @@ def _shared_page(key):
     return page, version
 
 
-def _is_public_view(request):
+def _public_view_params(request):
+    """The query parameters the view of this request reads, or None if its pages
+    are not public."""
     try:
         match = resolve(request.path_info, getattr(request, "urlconf", None))
     except Resolver404:
-        return False
-    return getattr(match.func, PUBLIC_PAGE_ATTRIBUTE, False)
+        return None
+    return getattr(match.func, QUERY_PARAMS_ATTRIBUTE, None)
 
 
 class LocalPages:
@@ -222,19 +266,28 @@ def _mark_public(response):
     return response
 
 
-def _page_key(request):
-    url = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+def _page_key(request, params=()):
+    """The page's address with the query parameters in `params` only, as the view
+    reads them (the last value of each), in a fixed order."""
+    full_path = escape_uri_path(request.path)
+    query = urlencode([(name, request.GET[name]) for name in params if name in request.GET])
+    if query:
+        full_path += "?" + query
+    # "//" + the path is how Django itself asks for the full address.
+    url = hashlib.sha256(request.build_absolute_uri("//" + full_path).encode()).hexdigest()
     return f"page:{request.method}:{url}"
 
 
-def content_version() -> int:
-    """The number that cached public pages are keyed by."""
-    version = cache.get(CONTENT_VERSION_KEY)
-    if version is None:
+def content_version() -> int | None:
+    """The number that cached public pages are keyed by (None while the cache
+    cannot be reached)."""
+    pages = page_cache()
+    version = pages.get(CONTENT_VERSION_KEY)
+    if version is None and cache_is_available(pages):
         # Start from the clock rather than 1: if the cache evicts this key, the
         # new number must not match pages cached under an older one.
-        cache.add(CONTENT_VERSION_KEY, time.time_ns() // 1000, timeout=None)
-        version = cache.get(CONTENT_VERSION_KEY)
+        pages.add(CONTENT_VERSION_KEY, time.time_ns() // 1000, timeout=None)
+        version = pages.get(CONTENT_VERSION_KEY)
     return version
 
 
@@ -265,7 +318,7 @@ class _RecentVersion:
 content_version_recent = _RecentVersion()
 
 
-def content_version_cached() -> int:
+def content_version_cached() -> int | None:
     """content_version(), or the number this process read less than
     settings.PAGE_CACHE_VERSION_CHECK_SECONDS ago (no round trip)."""
     version = content_version_recent(settings.PAGE_CACHE_VERSION_CHECK_SECONDS)
@@ -285,11 +338,19 @@ def content_version_bump() -> None:
 
 
 def _bump_now() -> None:
+    pages = page_cache()
     content_version()
     try:
-        version = cache.incr(CONTENT_VERSION_KEY)
-    except ValueError:  # evicted between the two calls
+        version = pages.incr(CONTENT_VERSION_KEY)
+    except ValueError:  # evicted between the two calls, or out of reach
         version = content_version()
+    if version is None:
+        logger.warning(
+            "page cache: content version not bumped (cache unavailable); "
+            "other processes may serve stored pages until they expire"
+        )
+        content_version_recent.forget()
+        return
     content_version_recent.remember(version)
 
 
@@ -312,7 +373,8 @@ def next_article_publish_at(*, version=None):
     """
     if version is None:
         version = content_version_cached()
-    for look_up in (lambda: _next_publish_here, lambda: cache.get(NEXT_PUBLISH_KEY)):
+    pages = page_cache()
+    for look_up in (lambda: _next_publish_here, lambda: pages.get(NEXT_PUBLISH_KEY)):
         remembered = look_up()
         if remembered is not None:
             remembered_version, next_publish_at = remembered
@@ -324,7 +386,7 @@ def next_article_publish_at(*, version=None):
     next_publish_at = (
         Article.objects.scheduled().order_by("publish_at").values_list("publish_at", flat=True)
     ).first()
-    cache.set(NEXT_PUBLISH_KEY, (version, next_publish_at), settings.PAGE_CACHE_SECONDS)
+    pages.set(NEXT_PUBLISH_KEY, (version, next_publish_at), settings.PAGE_CACHE_SECONDS)
     _remember_next_publish((version, next_publish_at))
     return next_publish_at
 

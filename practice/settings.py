@@ -7,6 +7,7 @@ off, cookies are secure, and the site refuses to start without a secret key.
 `make run` turns debug on for local development.
 """
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -129,13 +130,38 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------
 
-# Production uses a shared cache (redis://…) so that page caching and request
-# rate limits hold across gunicorn workers and machines.
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://practice")}
-CACHES["default"].setdefault("KEY_PREFIX", "practice")
-if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    # The same backend, reusing its Redis client (practice/cache_backends.py says why).
-    CACHES["default"]["BACKEND"] = "practice.cache_backends.RedisCache"
+# Production uses a shared cache (redis://…) so that sessions, request rate
+# limits and the page cache hold across gunicorn workers and machines. Public
+# pages have a cache of their own ("pages", PAGE_CACHE_URL): a flood of pages
+# must never push sessions or rate-limit counts out of memory. By default it is
+# the next Redis database on the same server (separate keys; give it a Redis
+# with its own maxmemory for a separate memory budget, see the README).
+CACHE_URL = env("CACHE_URL", default="locmemcache://practice")
+
+
+def _page_cache_url(url):
+    """redis://host:6379/0 -> redis://host:6379/1; a local-memory cache -> another one."""
+    database = re.fullmatch(r"(rediss?://.*)/(\d+)", url.rstrip("/"))
+    if database:
+        return f"{database[1]}/{int(database[2]) + 1}"
+    if url.startswith("locmemcache://"):
+        return url + "-pages"
+    return url
+
+
+PAGE_CACHE_URL = env("PAGE_CACHE_URL", default="") or _page_cache_url(CACHE_URL)
+CACHES = {"default": env.cache_url_config(CACHE_URL), "pages": env.cache_url_config(PAGE_CACHE_URL)}
+for _alias, _cache in CACHES.items():
+    _cache.setdefault("KEY_PREFIX", "practice")
+    if _cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        # The same backend, reusing its Redis client and riding out an outage
+        # (practice/cache_backends.py): a Redis that hangs costs a request these
+        # many seconds at most, once a second per process.
+        _cache["BACKEND"] = "practice.cache_backends.RedisCache"
+        _cache.setdefault("OPTIONS", {}).update(
+            socket_connect_timeout=env.float("CACHE_CONNECT_TIMEOUT", default=0.25),
+            socket_timeout=env.float("CACHE_TIMEOUT", default=0.5),
+        )
 
 # Seconds a rendered public page may be served from the server-side cache, and
 # how long browsers and proxies may reuse it before revalidating.
@@ -324,7 +350,9 @@ X_FRAME_OPTIONS = "DENY"
 
 # Sessions live in the shared cache: a database outage then cannot turn a stored
 # request's confirmation into an error, and no session row is written per post.
-SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+# While Redis is out of reach, a visitor's session (the confirmation of what
+# they sent) travels sealed in its cookie; staff sign-in waits (practice/sessions.py).
+SESSION_ENGINE = "practice.sessions"
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 # The __Host- prefix pins a cookie to this host and path / over HTTPS.

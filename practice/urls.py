@@ -29,7 +29,7 @@ urlpatterns = [
     path("team/", cache_public_page(articles_views.TeamView.as_view()), name="team"),
     path(
         "team/<slug:slug>/",
-        cache_public_page(articles_views.ClinicianView.as_view()),
+        cache_public_page(articles_views.ClinicianView.as_view(), params=("page",)),
         name="clinician",
     ),
     *practice_pages,
@@ -37,7 +37,7 @@ urlpatterns = [
     path("sitemap.xml", cache_public_page(sitemap_index), {"sitemaps": sitemaps}, name="sitemap"),
     path(
         "sitemap-<section>.xml",
-        cache_public_page(sitemap),
+        cache_public_page(sitemap, params=("p",)),
         {"sitemaps": sitemaps},
         name="django.contrib.sitemaps.views.sitemap",
     ),

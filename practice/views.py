@@ -2,6 +2,7 @@ import logging
 import sys
 
 from django.conf import settings
+from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -12,8 +13,10 @@ from django.views.decorators.http import require_safe
 
 from articles.models import Article
 from articles.seo import canonical_url, practice_business
+from practice.cache_backends import cache_is_available
 from practice.context_processors import practice as practice_context
-from practice.page_cache import cache_public_page
+from practice.page_cache import HEALTH_KEY, cache_public_page, page_cache
+from practice.sessions import SessionsUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +42,16 @@ def home(request):
 @never_cache
 @require_safe
 def healthz(request):
-    """200 when the database answers a query, 503 when it does not."""
+    """200 when the database answers a query, 503 when it does not; the cache
+    (Redis) is reported, and "degraded" while it is out of reach.
+
+    A cache outage still answers 200, on purpose: the load balancer takes a
+    machine that fails this check out of service, and Redis is shared by every
+    machine, so a 503 for it would take them all out at once, while each of
+    them can still serve every page and store every request, only slower
+    (pages are rendered for each request, sessions wait in cookies). Only the
+    database, without which nothing can be stored, makes a machine unhealthy.
+    """
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -49,7 +61,16 @@ def healthz(request):
         response = JsonResponse({"status": "unavailable", "database": "down"}, status=503)
         response["Retry-After"] = "30"
         return response
-    return JsonResponse({"status": "ok", "database": "up"})
+    # A read of each cache: the first after a failure is also what tells this
+    # process that Redis is back.
+    reachable = True
+    for backend in (caches[DEFAULT_CACHE_ALIAS], page_cache()):
+        backend.get(HEALTH_KEY)
+        reachable = reachable and cache_is_available(backend)
+    if not reachable:
+        logger.warning("healthz: cache unavailable")
+        return JsonResponse({"status": "degraded", "database": "up", "cache": "down"})
+    return JsonResponse({"status": "ok", "database": "up", "cache": "up"})
 
 
 @require_safe
@@ -91,6 +112,10 @@ def server_error(request):
     # database is an outage to wait out, not a fault in the site.
     if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
         logger.warning("database unavailable")
+        return service_unavailable(request)
+    if isinstance(sys.exc_info()[1], SessionsUnavailable):
+        # Staff sign-in needs a session that only Redis may hold (practice.sessions).
+        logger.warning("sessions unavailable: cache out of reach")
         return service_unavailable(request)
     return _error_page(request, "500.html", 500)
 

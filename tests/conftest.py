@@ -6,7 +6,7 @@ import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.urls import get_resolver
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
@@ -43,8 +43,9 @@ def _empty_cache():
 
 
 def empty_caches():
-    """The shared cache, and what this process remembers of it (practice.page_cache)."""
-    cache.clear()
+    """The shared caches, and what this process remembers of them (practice.page_cache)."""
+    for backend in caches.all():
+        backend.clear()
     forget_local_state()
 
 

@@ -5,7 +5,8 @@
 Prints `PASS name: …` or `FAIL name: …` per drill and exits 1 if any failed.
 Each drill sets up its own site (database `practice_drills` on the local
 PostgreSQL, or on the server of DATABASE_URL; Redis database 8) and stops
-everything it started; the database drill uses a throwaway cluster of its own.
+everything it started; the database drill uses a throwaway cluster of its own,
+the Redis drill a redis-server of its own.
 """
 
 import argparse
@@ -16,6 +17,7 @@ import database_restart
 import load
 import mail_outage
 import proxy
+import redis_outage
 import worker_crash
 from common import Verdict, out
 
@@ -25,6 +27,7 @@ DRILLS = {
     mail_outage.NAME: mail_outage.run,
     worker_crash.NAME: worker_crash.run,
     proxy.NAME: proxy.run,
+    redis_outage.NAME: redis_outage.run,
 }
 
 

@@ -5,7 +5,6 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.urls import path, resolve, reverse
 from django.utils import timezone
@@ -22,6 +21,7 @@ from practice.page_cache import (
     content_version_recent,
     page_cache_timeout,
 )
+from practice.page_cache import page_cache as shared_pages
 from tests.factories import ArticleFactory, AuthorFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -148,7 +148,9 @@ def test_a_response_that_sets_a_cookie_is_not_cached(page_cache):
 
 def test_a_page_not_marked_public_is_not_cached_nor_looked_for(page_cache, monkeypatch):
     page_cache("/mine/")
-    monkeypatch.setattr(cache, "get_many", lambda keys: pytest.fail("asked the shared cache"))
+    monkeypatch.setattr(
+        shared_pages(), "get_many", lambda keys: pytest.fail("asked the shared cache")
+    )
     page_cache("/mine/")
     assert VIEW_CALLS == ["/mine/", "/mine/"]
 
@@ -201,14 +203,14 @@ def test_a_page_is_stored_with_the_shortened_time(client, settings, monkeypatch)
     settings.PAGE_CACHE_SECONDS = 600
     ArticleFactory(publish_at=timezone.now() + timedelta(seconds=90))
     timeouts = []
-    original_set = cache.set
+    original_set = shared_pages().set
 
     def recording_set(key, value, timeout):
         if key.startswith("page:"):
             timeouts.append(timeout)
         return original_set(key, value, timeout)
 
-    monkeypatch.setattr(cache, "set", recording_set)
+    monkeypatch.setattr(shared_pages(), "set", recording_set)
     client.get(reverse("articles:list"))
     assert len(timeouts) == 1
     assert 30 <= timeouts[0] <= 90
@@ -248,7 +250,7 @@ def test_an_edit_in_another_process_shows_up_within_the_version_check_time(
     # Another worker saves the article and bumps the shared version; this
     # process still trusts the version it read for up to a second.
     Article.objects.filter(pk=content.pk).update(title="Second title")
-    cache.incr(CONTENT_VERSION_KEY)
+    shared_pages().incr(CONTENT_VERSION_KEY)
     assert "First title" in client.get(url).content.decode()
     later = time.monotonic() + 1.5
     monkeypatch.setattr(time, "monotonic", lambda: later)
@@ -260,7 +262,9 @@ def test_a_hit_within_the_version_check_time_needs_no_cache_round_trip(
 ):
     url = content.get_absolute_url()
     first = client.get(url)
-    monkeypatch.setattr(cache, "get_many", lambda keys: pytest.fail("asked the shared cache"))
+    monkeypatch.setattr(
+        shared_pages(), "get_many", lambda keys: pytest.fail("asked the shared cache")
+    )
     second = client.get(url)
     assert second.status_code == 200
     assert second.content == first.content
@@ -282,8 +286,10 @@ def test_the_byte_budget_follows_the_setting(client, content, settings, monkeypa
     url = content.get_absolute_url()
     first = client.get(url)
     asked = []
-    get_many = cache.get_many
-    monkeypatch.setattr(cache, "get_many", lambda keys: asked.append(keys) or get_many(keys))
+    get_many = shared_pages().get_many
+    monkeypatch.setattr(
+        shared_pages(), "get_many", lambda keys: asked.append(keys) or get_many(keys)
+    )
     second = client.get(url)
     # Too big to keep in this process's memory: served from the shared cache.
     assert len(asked) == 1
@@ -308,5 +314,7 @@ def test_the_next_scheduled_time_is_remembered_by_the_process(settings, monkeypa
     settings.PAGE_CACHE_SECONDS = 600
     ArticleFactory(publish_at=timezone.now() + timedelta(seconds=90))
     page_cache_timeout()
-    monkeypatch.setattr(cache, "get", lambda *args, **kwargs: pytest.fail("asked the shared cache"))
+    monkeypatch.setattr(
+        shared_pages(), "get", lambda *args, **kwargs: pytest.fail("asked the shared cache")
+    )
     assert 30 <= page_cache_timeout(version=content_version_recent(60)) <= 90
