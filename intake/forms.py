@@ -342,15 +342,18 @@ class IntakeRequestForm(ContactFieldsMixin, SpamFieldsMixin):
         if not self.is_bound:
             self.initial.setdefault("submission_key", uuid.uuid4())
 
+    # The query parameters a link may preselect answers with, and their fields.
+    QUERY_PARAMS = {"journey": "journey", "readiness": "partner_readiness"}
+
     @classmethod
     def initial_from_query(cls, query) -> dict:
         """`?journey=couples&readiness=not_asked` preselects those answers."""
-        initial = {}
-        if query.get("journey") in Journey.values:
-            initial["journey"] = query["journey"]
-        if query.get("readiness") in Readiness.values:
-            initial["partner_readiness"] = query["readiness"]
-        return initial
+        allowed = {"journey": Journey.values, "readiness": Readiness.values}
+        return {
+            field: query[param]
+            for param, field in cls.QUERY_PARAMS.items()
+            if query.get(param) in allowed[param]
+        }
 
     def clean_partner_first_name(self):
         return clean_line(self.cleaned_data["partner_first_name"], what="partner's name")
