@@ -14,7 +14,7 @@ from simple_history.models import HistoricalRecords
 from articles import search
 from articles.markdown import render, render_markdown
 from articles.placeholders import placeholders_help, placeholders_unknown
-from intake.choices import COUPLES_JOURNEYS, Journey, Readiness
+from practice.journeys import COUPLES_JOURNEYS, Journey, Readiness
 
 
 class AuthorQuerySet(models.QuerySet):

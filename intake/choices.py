@@ -1,27 +1,7 @@
-"""The answers the request form offers.
-
-Their values are a stable interface: article calls to action and outside links
-open the form with `?journey=…&readiness=…`.
-"""
+"""The answers the request form offers, besides the journey and the partner's
+readiness (practice/journeys.py, which article calls to action share)."""
 
 from django.db import models
-
-
-class Journey(models.TextChoices):
-    INDIVIDUAL = "individual", "Individual sessions for me"
-    COUPLES = "couples", "Couples sessions"
-    INTENSIVE = "intensive", "A couples intensive"
-    CONSULT = "consult", "I'm not sure yet: a brief consultation call"
-
-
-COUPLES_JOURNEYS = (Journey.COUPLES, Journey.INTENSIVE)
-
-
-class Readiness(models.TextChoices):
-    AGREED = "agreed", "My partner wants to come"
-    UNSURE = "unsure", "My partner is unsure"
-    DECLINED = "declined", "My partner has said no for now"
-    NOT_ASKED = "not_asked", "I haven't asked my partner yet"
 
 
 class NextStep(models.TextChoices):

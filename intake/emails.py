@@ -14,9 +14,9 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 
-from intake.choices import Journey
 from intake.models import IntakeRequest, InvitationNotUsable, Notification
 from intake.selectors import invitation_usable_for
+from practice.journeys import Journey
 
 _TEMPLATES = {
     Notification.Kind.NEW_REQUEST: "intake/email/new_request",

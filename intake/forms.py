@@ -13,21 +13,19 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from intake import spam
 from intake.choices import (
-    COUPLES_JOURNEYS,
     Availability,
     ContactMethod,
     CrisisAnswer,
-    Journey,
     NextStep,
     PartnerAnswer,
     Payment,
-    Readiness,
     ReferralSource,
     SafetyAnswer,
     SessionFormat,
 )
 from intake.services import safety_flags
 from intake.validators import clean_email_address, clean_free_text, clean_line, clean_phone_number
+from practice.journeys import COUPLES_JOURNEYS, Journey, Readiness
 
 MAX_LENGTH_MESSAGE = (
     "Please shorten this to %(limit_value)s characters or fewer (it has %(show_value)s)."

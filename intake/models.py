@@ -11,15 +11,14 @@ from django.utils import timezone
 from intake.choices import (
     Availability,
     CrisisAnswer,
-    Journey,
     PartnerAnswer,
     Payment,
-    Readiness,
     ReferralSource,
     SafetyAnswer,
     SessionFormat,
 )
 from intake.crypto import EncryptedTextField
+from practice.journeys import Journey, Readiness
 
 # No 0/O, 1/I/L: a reference is read aloud on the phone.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"

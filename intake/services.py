@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
-from intake.choices import COUPLES_JOURNEYS, CrisisAnswer, SafetyAnswer
+from intake.choices import CrisisAnswer, SafetyAnswer
 from intake.models import (
     IntakeRequest,
     InvitationNotUsable,
@@ -27,6 +27,7 @@ from intake.models import (
     new_reference,
 )
 from intake.notifications import notification_queue, notifications_queue
+from practice.journeys import COUPLES_JOURNEYS
 
 
 @dataclass(frozen=True)

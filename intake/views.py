@@ -12,12 +12,12 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
 from intake import skeleton, spam
-from intake.choices import COUPLES_JOURNEYS, Journey
 from intake.csrf import csrf_protect_no_referrer
 from intake.forms import IntakeRequestForm, PartnerResponseForm
 from intake.models import InvitationNotUsable, new_reference
 from intake.selectors import invitation_find, partner_articles
 from intake.services import partner_response_record, request_create
+from practice.journeys import COUPLES_JOURNEYS, Journey
 from practice.page_cache import content_version_cached, next_article_publish_at
 
 logger = logging.getLogger(__name__)

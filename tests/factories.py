@@ -7,18 +7,15 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from articles.models import Article, Author, Journey, Licence, Page, Topic
+from articles.models import Article, Author, Licence, Page, Topic
 from intake.choices import (
-    COUPLES_JOURNEYS,
     Availability,
     CrisisAnswer,
     PartnerAnswer,
     Payment,
-    Readiness,
     SafetyAnswer,
     SessionFormat,
 )
-from intake.choices import Journey as IntakeJourney
 from intake.models import (
     IntakeRequest,
     Note,
@@ -28,6 +25,7 @@ from intake.models import (
     hash_token,
     new_reference,
 )
+from practice.journeys import COUPLES_JOURNEYS, Journey, Readiness
 
 
 class TopicFactory(factory.django.DjangoModelFactory):
@@ -128,7 +126,7 @@ class IntakeRequestFactory(factory.django.DjangoModelFactory):
 
     reference = factory.LazyFunction(new_reference)
     submission_key = factory.LazyFunction(uuid.uuid4)
-    journey = IntakeJourney.INDIVIDUAL
+    journey = Journey.INDIVIDUAL
     status = IntakeRequest.Status.NEW
     name = "Sam Rivera"
     email = "sam@example.com"
@@ -174,7 +172,7 @@ class PartnerInvitationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = PartnerInvitation
 
-    intake_request = factory.SubFactory(IntakeRequestFactory, journey=IntakeJourney.COUPLES)
+    intake_request = factory.SubFactory(IntakeRequestFactory, journey=Journey.COUPLES)
     token = factory.LazyFunction(lambda: secrets.token_urlsafe(32))
     token_hash = factory.LazyAttribute(lambda invitation: hash_token(invitation.token))
     expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=60))
@@ -192,7 +190,7 @@ class PartnerResponseFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = PartnerResponse
 
-    intake_request = factory.SubFactory(IntakeRequestFactory, journey=IntakeJourney.COUPLES)
+    intake_request = factory.SubFactory(IntakeRequestFactory, journey=Journey.COUPLES)
     invitation = factory.SubFactory(
         PartnerInvitationFactory,
         intake_request=factory.SelfAttribute("..intake_request"),

@@ -5,7 +5,8 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, Journey, Readiness
+from articles.models import Article
+from practice.journeys import Journey, Readiness
 from tests.conftest import empty_caches
 from tests.factories import ArticleFactory, AuthorFactory, TopicFactory
 
