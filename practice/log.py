@@ -14,13 +14,14 @@ import time
 import traceback
 import uuid
 
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.urls import reverse
+
 from practice.proxy import client_address
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 
-_PARTNER_TOKEN = re.compile(r"(/partner/)[^/]+")
-# In a message a path is followed by more words: the token ends at a space too.
-_PARTNER_TOKEN_IN_TEXT = re.compile(r"(/partner/)[^/\s\"']+")
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 # C0 controls (NUL, ESC, CR, LF, ...), DEL, C1 controls (U+0085 "next line"
 # among them), the Unicode line and paragraph separators, and the marks that
@@ -40,8 +41,46 @@ def escape_for_log(text: str) -> str:
     return _UNPRINTABLE.sub(_escaped_character, text)
 
 
+_TOKEN_PLACEHOLDER = "token-placeholder"
+# Until the URLs can be read (while apps load, or when they fail to import),
+# anything shaped like a partner token (43 URL-safe characters) is hidden.
+_TOKEN_SHAPED = re.compile(r"()[A-Za-z0-9_-]{32,}")
+_partner_tokens: tuple[re.Pattern, re.Pattern] | None = None
+
+
+def _partner_token_patterns() -> tuple[re.Pattern, re.Pattern]:
+    """Where a partner token sits (in a path, in a message), from the partner
+    link's own URL, so that moving the link cannot leave its tokens in the logs.
+
+    Read on first use, not at import: logging is configured before the URLs
+    (which import views and models) can be loaded.
+    """
+    global _partner_tokens
+    if _partner_tokens is None:
+        try:
+            url = reverse("intake:partner", kwargs={"token": _TOKEN_PLACEHOLDER})
+        except Exception:  # a log line must still be written, and safely
+            return _TOKEN_SHAPED, _TOKEN_SHAPED
+        before = re.escape(url[: url.rindex(_TOKEN_PLACEHOLDER)])
+        _partner_tokens = (
+            re.compile(f"({before})[^/]+"),
+            # In a message a path is followed by more words: the token ends at a space too.
+            re.compile(f"({before})[^/\\s\"']+"),
+        )
+    return _partner_tokens
+
+
+@receiver(setting_changed)
+def _forget_partner_token_patterns(*, setting, **kwargs):
+    global _partner_tokens
+    if setting == "ROOT_URLCONF":
+        _partner_tokens = None
+
+
 def redact_path(path: str) -> str:
-    return _PARTNER_TOKEN.sub(r"\1[token]", path)
+    # Every request is logged: once the patterns are known, no function call.
+    in_path, _in_text = _partner_tokens or _partner_token_patterns()
+    return in_path.sub(r"\1[token]", path)
 
 
 class RequestIdFilter(logging.Filter):
@@ -56,8 +95,8 @@ class KeyValueFormatter(logging.Formatter):
     def format(self, record):
         # Django's own messages quote paths ("Forbidden (CSRF token missing.):
         # /request/partner/…/", "Internal Server Error: …"): never a partner token.
-        message = _PARTNER_TOKEN_IN_TEXT.sub(r"\1[token]", record.getMessage())
-        message = escape_for_log(message)
+        _in_path, in_text = _partner_tokens or _partner_token_patterns()
+        message = escape_for_log(in_text.sub(r"\1[token]", record.getMessage()))
         line = (
             f"time={self.formatTime(record, '%Y-%m-%dT%H:%M:%S')} level={record.levelname} "
             f"logger={record.name} request_id={getattr(record, 'request_id', '-')} "

@@ -6,10 +6,13 @@ rate-limited submissions of both public forms.
 """
 
 import logging
+import secrets
 
 import pytest
 from django.db import OperationalError
+from django.http import HttpResponse
 from django.test import Client
+from django.urls import include, path
 
 from practice.log import KeyValueFormatter, RequestIdFilter
 from tests.intake.journeys import (
@@ -212,3 +215,34 @@ def test_a_database_outage_logs_nothing_typed(client, monkeypatch, log_lines):
     assert response.status_code == 503
     assert any("database unavailable" in line for line in log_lines)
     assert_nothing_typed_in(log_lines)
+
+
+def a_partner_page(request, token):
+    return HttpResponse("A partner page")
+
+
+# The partner link at another address than the site's, for the test below.
+urlpatterns = [
+    path("ask/", include(([path("join/<str:token>/", a_partner_page, name="partner")], "intake")))
+]
+
+
+def test_the_token_is_hidden_wherever_the_partner_link_lives(client, settings, log_lines):
+    settings.ROOT_URLCONF = __name__
+    token = secrets.token_urlsafe(32)
+
+    response = client.get(f"/ask/join/{token}/")
+    logging.getLogger("django.security.csrf").warning("Forbidden: /ask/join/%s/ and more", token)
+
+    assert response.status_code == 200
+    assert sum("/ask/join/[token]/" in line for line in log_lines) == 2
+    assert_nothing_typed_in(log_lines, tokens=[token])
+
+
+def test_the_token_is_hidden_when_the_urls_cannot_be_read(settings, log_lines):
+    settings.ROOT_URLCONF = "tests.security.no_such_urls"
+    token = secrets.token_urlsafe(32)
+
+    logging.getLogger("django.request").error("Internal Server Error: /request/partner/%s/", token)
+
+    assert_nothing_typed_in(log_lines, tokens=[token])
