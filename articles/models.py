@@ -2,7 +2,6 @@ import math
 from datetime import timedelta
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib.postgres.search import SearchVector, SearchVectorExact
 from django.core.exceptions import ValidationError
 from django.db import connections, models
@@ -478,9 +477,6 @@ class Article(models.Model):
         if self.cta_readiness and self.cta_journey in COUPLES_JOURNEYS:
             query["readiness"] = self.cta_readiness
         return f"{reverse('intake:request')}?{urlencode(query)}"
-
-    def absolute_url(self):
-        return settings.SITE_URL + self.get_absolute_url()
 
 
 def body_problems(text):

@@ -26,13 +26,18 @@ _TEMPLATES = {
 }
 
 
+def site_url(path: str) -> str:
+    """The full address of a path on this site: an email has no request to take it from."""
+    return settings.SITE_URL + path
+
+
 def admin_url(intake_request: IntakeRequest) -> str:
     try:
         path = reverse("admin:intake_intakerequest_change", args=[intake_request.pk])
     except NoReverseMatch:
         # The request admin is not registered (yet): the admin's front page still helps.
         path = reverse("admin:index")
-    return settings.SITE_URL + path
+    return site_url(path)
 
 
 def sender(intake_request: IntakeRequest) -> str:
@@ -86,8 +91,8 @@ def notification_email(*, notification: Notification) -> EmailMessage:
         invitation = invitation_usable_for(intake_request=intake_request)
         if invitation is None or not notification.secret:
             raise InvitationNotUsable
-        context["partner_url"] = settings.SITE_URL + reverse(
-            "intake:partner", kwargs={"token": notification.secret}
+        context["partner_url"] = site_url(
+            reverse("intake:partner", kwargs={"token": notification.secret})
         )
         context["expires_at"] = invitation.expires_at
 
