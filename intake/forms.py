@@ -367,14 +367,15 @@ class IntakeRequestForm(ContactFieldsMixin, SpamFieldsMixin):
             self._clean_couples(data)
         elif journey:
             # The couples section rendered too (no JavaScript); its answers do not
-            # apply to this journey and are not kept, nor can they be wrong.
+            # apply to this journey and are not kept, nor can they be wrong. The
+            # safety answer is the exception: it is never discarded (DESIGN.md).
             for name in COUPLES_FIELDS:
                 self.errors.pop(name, None)
             data.update(
                 partner_first_name="",
                 partner_readiness="",
                 wants_now=[],
-                partner_safety="",
+                partner_safety=data.get("partner_safety") or "",
                 wants_link_emailed=False,
                 agrees_confidentiality=False,
             )
@@ -480,30 +481,33 @@ class PartnerResponseForm(ContactFieldsMixin, SpamFieldsMixin):
     def clean(self):
         data = super().clean()
         answer = data.get("answer")
+        # Asked of everyone, whatever their answer: "not right now" can be in
+        # danger too.
+        if answer and not data.get("in_crisis") and "in_crisis" not in self.errors:
+            _require(self, "in_crisis", IN_CRISIS_REQUIRED)
         if answer in (PartnerAnswer.JOIN, PartnerAnswer.QUESTIONS):
             if not data.get("name") and "name" not in self.errors:
                 _require(self, "name", NAME_REQUIRED)
             self.check_contact_methods(data)
-        if answer == PartnerAnswer.JOIN:
-            if not data.get("partner_safety"):
+            if not data.get("partner_safety") and "partner_safety" not in self.errors:
                 _require(self, "partner_safety", PARTNER_SAFETY_REQUIRED)
-            if not data.get("in_crisis"):
-                _require(self, "in_crisis", IN_CRISIS_REQUIRED)
+        if answer == PartnerAnswer.JOIN:
             if not data.get("consent"):
                 _require(self, "consent", CONSENT_REQUIRED)
-        # Keep only what the chosen answer asks for.
+        # Keep only what the chosen answer asks for, and the safety answers,
+        # which are never discarded whatever the answer (DESIGN.md).
         keep = {
             PartnerAnswer.JOIN: {
                 "name", "email", "phone", "contact_methods", "is_voicemail_ok",
                 "is_discreet_sender", "availability", "availability_notes",
-                "partner_safety", "in_crisis", "consent", "message",
+                "consent", "message",
             },
             PartnerAnswer.QUESTIONS: {
                 "name", "email", "phone", "contact_methods", "is_voicemail_ok",
                 "is_discreet_sender", "message",
             },
             PartnerAnswer.NOT_NOW: {"message"},
-        }.get(answer, set())  # fmt: skip
+        }.get(answer, set()) | {"partner_safety", "in_crisis"}  # fmt: skip
         for name in self.base_fields:
             if name not in keep and name not in ("answer", "website", "started"):
                 self.errors.pop(name, None)

@@ -109,7 +109,9 @@ def request_create(
     """
     now = timezone.now()
     is_couples = journey in COUPLES_JOURNEYS
-    partner_safety = partner_safety if is_couples else ""
+    # Asked of couples; an answer given on another journey (the section shows
+    # without JavaScript) is kept and counts all the same: a safety answer is
+    # never discarded.
     flags = safety_flags(in_crisis=in_crisis, partner_safety=partner_safety)
     fields = {
         "submission_key": submission_key,

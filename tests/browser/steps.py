@@ -100,15 +100,16 @@ def partner_link(page: Page) -> str:
     return page.get_by_label("Your partner's private link").input_value()
 
 
-def answer_as_partner(page: Page, answer: str) -> None:
+def answer_as_partner(page: Page, answer: str, *, safety: str = "No", crisis: str = "No") -> None:
+    # The crisis question comes first, for every answer.
+    choose(page, "Are you in immediate danger", crisis)
     pick_card(group(page, "What would you like to do?").get_by_label(PARTNER_ANSWER_LABELS[answer]))
     if answer in ("join", "questions"):
         page.get_by_role("textbox", name="Your name").fill("Alex Kim")
         page.get_by_role("textbox", name="Email address").fill("alex@example.com")
         group(page, "How is it safe for us to contact you?").get_by_label("Email").check()
+        choose(page, "Has your partner ever hurt, threatened or frightened you?", safety)
     if answer == "join":
-        choose(page, "Has your partner ever hurt, threatened or frightened you?", "No")
-        choose(page, "Are you in immediate danger", "No")
         page.get_by_label("You may contact me in the ways I chose above").check()
     page.get_by_role("textbox", name="Anything you would like to say or ask?").fill(
         f"Partner says {answer} PARTNER-SECRET"

@@ -66,20 +66,19 @@ def request_post(journey: str = "individual", **overrides) -> dict:
 
 def partner_post(answer: str = "join", **overrides) -> dict:
     """A valid POST for the partner page."""
-    data = {"answer": answer, "started": long_ago(), "website": ""}
+    data = {"answer": answer, "in_crisis": "no", "started": long_ago(), "website": ""}
     if answer in ("join", "questions"):
         data |= {
             "name": PARTNER_NAME,
             "email": "alex@example.com",
             "phone": "555 010 4040",
             "contact_methods": ["text"],
+            "partner_safety": "no",
         }
     if answer == "join":
         data |= {
             "availability": ["weekday_morning"],
             "availability_notes": PARTNER_AVAILABILITY,
-            "partner_safety": "no",
-            "in_crisis": "no",
             "consent": "on",
         }
     data["message"] = PARTNER_MESSAGE

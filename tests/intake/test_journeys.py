@@ -58,7 +58,7 @@ def test_individual_request_is_stored_and_confirmed(client):
     assert "no-store" in response["Cache-Control"]
 
 
-def test_individual_journey_ignores_couples_answers_sent_without_javascript(client):
+def test_individual_journey_ignores_couples_answers_but_the_safety_one(client):
     send_request(
         client,
         "individual",
@@ -72,9 +72,10 @@ def test_individual_journey_ignores_couples_answers_sent_without_javascript(clie
     saved = latest_request()
     assert saved.partner_first_name == ""
     assert saved.partner_readiness == ""
-    assert saved.partner_safety == ""
     assert not saved.wants_couples_hold and not saved.wants_link_emailed
-    assert not saved.is_safety_flagged
+    # A safety answer is never discarded (test_safety_rule).
+    assert saved.partner_safety == "yes"
+    assert saved.is_safety_flagged
     assert saved.agreed_confidentiality_at is None
 
 

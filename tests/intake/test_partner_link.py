@@ -138,7 +138,8 @@ def test_partner_questions_and_not_now_keep_only_what_they_ask(client):
     questions = PartnerResponse.objects.get()
     assert questions.answer == "questions"
     assert questions.name == PARTNER_NAME
-    assert questions.partner_safety == "" and questions.in_crisis == ""
+    # Safety answers are never discarded, whatever the answer (test_safety_rule).
+    assert questions.partner_safety == "yes" and questions.in_crisis == "yes"
 
     _second, token = couples_request_with_token(client)
     client.post(partner_url(token), partner_post("not_now", name="Someone", email="a@b.example"))
