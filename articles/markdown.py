@@ -42,7 +42,8 @@ ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
 # Ids the site's own templates use around a body: a heading must not take one.
 RESERVED_IDS = {
     "about-heading", "article-search", "articles-by-heading", "confidentiality-policy",
-    "contact-details-heading", "content-main", "contents", "crisis-heading", "cta-heading",
+    "contact-details-heading", "content-main", "contents", "crisis-heading", "crisis-help",
+    "cta-heading",
     "error-summary", "error-summary-heading", "facts-heading", "featured-heading",
     "footer-contact", "footer-crisis", "form-top", "home-cta-heading", "latest-heading",
     "login-form", "main", "partner-link", "partner-link-heading", "privacy-heading",
