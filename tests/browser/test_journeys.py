@@ -238,6 +238,9 @@ def tab_to(page, element_id, *, limit=60):
 def test_request_form_can_be_completed_with_the_keyboard_alone(page, site):
     page.goto(site + reverse("intake:request"))
 
+    # The crisis question comes first (crisis help first, issue 11).
+    tab_to(page, "id_in_crisis_0")
+    page.keyboard.press("Space")
     tab_to(page, "id_journey_0")
     page.keyboard.press("ArrowDown")  # Couples sessions
     expect(steps.journey_radio(page, "couples")).to_be_checked()
@@ -266,8 +269,6 @@ def test_request_form_can_be_completed_with_the_keyboard_alone(page, site):
     page.keyboard.press("Space")
     tab_to(page, "id_concerns")
     page.keyboard.type(steps.CONCERNS)
-    tab_to(page, "id_in_crisis_0")
-    page.keyboard.press("Space")
     tab_to(page, "id_consent")
     page.keyboard.press("Space")
     tab_to(page, "id_acknowledges_not_emergency")
