@@ -152,7 +152,12 @@ def request_create(
         try:
             return _request_store(fields, reference=new_reference(), flags=flags)
         except IntegrityError:
-            existing = IntakeRequest.objects.filter(submission_key=submission_key).first()
+            existing = _safety_answers_keep(
+                submission_key=submission_key,
+                in_crisis=in_crisis,
+                partner_safety=partner_safety,
+                now=now,
+            )
             if existing:
                 return RequestCreated(
                     intake_request=existing,
@@ -163,6 +168,48 @@ def request_create(
                 )
             # Otherwise the random reference was taken: try another.
     raise IntegrityError("Could not find a free request reference.")
+
+
+@sensitive_variables()
+@transaction.atomic
+def _safety_answers_keep(
+    *, submission_key: uuid.UUID, in_crisis: str, partner_safety: str, now
+) -> IntakeRequest | None:
+    """The first request of a form sent again (Back, an edit, Send again), with
+    the repeat's safety answers kept: a safety answer is never discarded.
+
+    Only an answer that raises the stored one replaces it (never a lower one),
+    and the flags rise through safety_flags, the one rule. A newly raised
+    safety concern also closes an open partner link, as a first request with
+    that answer would never have had one. None when no request has the key.
+    """
+    existing = (
+        IntakeRequest.objects.select_for_update().filter(submission_key=submission_key).first()
+    )
+    if existing is None:
+        return None
+    stored = safety_flags(in_crisis=existing.in_crisis, partner_safety=existing.partner_safety)
+    sent = safety_flags(in_crisis=in_crisis, partner_safety=partner_safety)
+    changed = []
+    if sent.is_urgent and not stored.is_urgent:
+        existing.in_crisis = in_crisis
+        changed.append("in_crisis")
+    if sent.is_safety_flagged and not stored.is_safety_flagged:
+        existing.partner_safety = partner_safety
+        changed.append("partner_safety")
+    if not changed:
+        return existing
+    kept = safety_flags(in_crisis=existing.in_crisis, partner_safety=existing.partner_safety)
+    # The stored flags may also carry the partner's answers: they only rise.
+    existing.is_urgent = existing.is_urgent or kept.is_urgent
+    existing.is_safety_flagged = existing.is_safety_flagged or kept.is_safety_flagged
+    existing.updated_at = now
+    existing.save(update_fields=[*changed, "is_urgent", "is_safety_flagged", "updated_at"])
+    if "partner_safety" in changed:
+        PartnerInvitation.objects.usable(now=now).filter(intake_request=existing).update(
+            revoked_at=now
+        )
+    return existing
 
 
 @transaction.atomic

@@ -1,6 +1,8 @@
-"""Turning spam away quietly: a honeypot, a minimum time to fill the form, and a
-limit per client address that holds across gunicorn workers (it counts in the
-shared cache, Redis in production; in each process while Redis is out of reach).
+"""Telling people from robots without losing a word anyone typed: a honeypot,
+a minimum time to fill the form, and a limit per client address that holds
+across gunicorn workers (it counts in the shared cache, Redis in production; in
+each process while Redis is out of reach). What none of them lets through is
+shown again with everything kept.
 """
 
 import hashlib
@@ -33,6 +35,12 @@ def is_honeypot_filled(data) -> bool:
 def started_token(*, at: float | None = None) -> str:
     """A signed "the form was shown now" (or at `at`), for a hidden field."""
     return signing.dumps(time.time() if at is None else at, salt=_STARTED_SALT)
+
+
+def reconfirmed_token() -> str:
+    """A start time old enough to pass at once: for a form shown again after a
+    post that was too fast, so pressing Send again is accepted."""
+    return started_token(at=time.time() - settings.INTAKE_MIN_SECONDS - 1)
 
 
 def form_age(value: str | None) -> float | None:

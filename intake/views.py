@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from intake import skeleton, spam
 from intake.csrf import csrf_protect_no_referrer
 from intake.forms import IntakeRequestForm, PartnerResponseForm
-from intake.models import InvitationNotUsable, new_reference
+from intake.models import InvitationNotUsable
 from intake.selectors import invitation_find, partner_articles
 from intake.services import partner_response_record, request_create
 from practice.journeys import COUPLES_JOURNEYS, Journey
@@ -37,31 +37,69 @@ STALE_FORM_MESSAGE = (
 )
 
 
-def too_many_requests(request):
-    response = render(request, "429.html", status=429)
-    response["Retry-After"] = "3600"
+SEND_AGAIN_MESSAGE = "Please check your answers and press Send again."
+RATE_LIMIT_MESSAGE = (
+    "Please wait a little: we have had several requests from your connection in a short "
+    "time. Everything you typed is still here and nothing has been sent yet. Press Send "
+    "again in a while, or call us."
+)
+
+
+def spam_check(request, form_class):
+    """None for a post that may go on; otherwise the form to show again, with
+    everything typed and a start time accepted at once, so that a second send
+    goes through. Nothing is stored and nothing is confirmed here: a person
+    pressing Enter early, a phone's Go key, Back and resend and an autofilled
+    honeypot all look like this, and none of them may be told "we have it"
+    for something that was not stored."""
+    is_honeypot = spam.is_honeypot_filled(request.POST)
+    age = spam.form_age(request.POST.get(spam.STARTED_FIELD))
+    if not is_honeypot and age is not None and not spam.is_too_fast(age):
+        return None
+    if is_honeypot:
+        logger.info("intake: a post with the honeypot filled was shown again")
+    elif age is not None:
+        logger.info("intake: a post sent too fast was shown again")
+    data = request.POST.copy()
+    # An autofilled honeypot would only fill itself in again.
+    data[spam.HONEYPOT_FIELD] = ""
+    data[spam.STARTED_FIELD] = spam.reconfirmed_token()
+    form = form_class(data)
+    form.is_valid()
+    if age is None:
+        # A missing or forged start time, as on a page kept open across a key change.
+        form.add_error(None, ValidationError(STALE_FORM_MESSAGE, code="stale_form"))
+    else:
+        form.add_error(None, ValidationError(SEND_AGAIN_MESSAGE, code="send_again"))
+    return form
+
+
+def _request_form_page(request, form, *, status=200):
+    return render(
+        request,
+        "intake/request_form.html",
+        {"form": form, "nav": "request", "error_links": form.error_links()},
+        status=status,
+    )
+
+
+def _partner_page(request, form, *, status=200):
+    response = render(
+        request,
+        "intake/partner.html",
+        {"form": form, "error_links": form.error_links(), "articles": partner_articles()},
+        status=status,
+    )
+    response["Referrer-Policy"] = "no-referrer"
     return response
 
 
-def spam_check(request, form_class, form):
-    """None for a post that may go on; otherwise "drop" (quietly, as if it
-    worked) or a form to show again (its signed start time was missing or
-    forged, as on a page kept open across a key change)."""
-    if spam.is_honeypot_filled(request.POST):
-        logger.info("intake: dropped a post (honeypot)")
-        return "drop"
-    age = spam.form_age(request.POST.get(spam.STARTED_FIELD))
-    if age is None:
-        data = request.POST.copy()
-        data[spam.STARTED_FIELD] = spam.started_token()
-        form = form_class(data)
-        form.is_valid()
-        form.add_error(None, ValidationError(STALE_FORM_MESSAGE, code="stale_form"))
-        return form
-    if spam.is_too_fast(age):
-        logger.info("intake: dropped a post (sent too fast)")
-        return "drop"
-    return None
+def _over_the_limit(request, form, *, page):
+    """The form again, everything typed kept, with a 429: nothing was stored."""
+    form.add_error(None, ValidationError(RATE_LIMIT_MESSAGE, code="rate_limited"))
+    response = page(request, form, status=429)
+    response["Retry-After"] = "3600"
+    return response
 
 
 @sensitive_post_parameters()
@@ -71,22 +109,11 @@ def request_form(request):
     if request.method != "POST":
         return _blank_request_form(request)
 
-    form = IntakeRequestForm(request.POST)
-    outcome = spam_check(request, IntakeRequestForm, form)
-    if outcome == "drop":
+    shown_again = spam_check(request, IntakeRequestForm)
+    form = shown_again or IntakeRequestForm(request.POST)
+    if shown_again is None and form.is_valid():
         if spam.rate_limit_exceeded(request, scope="request"):
-            return too_many_requests(request)
-        journey = request.POST.get("journey")
-        request.session[DONE_SESSION_KEY] = {
-            "reference": new_reference(),
-            "journey": journey if journey in Journey.values else Journey.INDIVIDUAL,
-        }
-        return redirect("intake:done")
-    if outcome is not None:
-        form = outcome
-    elif form.is_valid():
-        if spam.rate_limit_exceeded(request, scope="request"):
-            return too_many_requests(request)
+            return _over_the_limit(request, form, page=_request_form_page)
         try:
             created = request_create(**form.request_fields())
         except (OperationalError, InterfaceError):
@@ -94,12 +121,7 @@ def request_form(request):
             # form again with everything typed, and ask for another try.
             logger.warning("intake: database unavailable, request not stored")
             form.add_error(None, ValidationError(OUTAGE_MESSAGE, code="unavailable"))
-            response = render(
-                request,
-                "intake/request_form.html",
-                {"form": form, "nav": "request", "error_links": form.error_links()},
-                status=503,
-            )
+            response = _request_form_page(request, form, status=503)
             response["Retry-After"] = "30"
             return response
         key = str(form.cleaned_data["submission_key"])
@@ -113,7 +135,12 @@ def request_form(request):
             return _blank_request_form(request)
         previous = request.session.get(DONE_SESSION_KEY) or {}
         if not created.is_new and previous.get("reference") == created.intake_request.reference:
-            # The same form again: show the first confirmation, link and all.
+            # The same form again: show the first confirmation, link and all,
+            # with the resources for any safety answer this send added.
+            previous["in_crisis"] = previous.get("in_crisis") or created.flags.is_urgent
+            if created.flags.is_safety_flagged:
+                previous |= {"safety_concern": True, "token": None, "link_emailed": False}
+            request.session[DONE_SESSION_KEY] = previous
             return redirect("intake:done")
         intake_request = created.intake_request
         request.session[DONE_SESSION_KEY] = {
@@ -127,11 +154,7 @@ def request_form(request):
             "is_repeat": not created.is_new,
         }
         return redirect("intake:done")
-    return render(
-        request,
-        "intake/request_form.html",
-        {"form": form, "nav": "request", "error_links": form.error_links()},
-    )
+    return _request_form_page(request, form)
 
 
 def _blank_request_form(request):
@@ -181,18 +204,11 @@ def partner(request, token):
         response = _blank_partner_page(request)
         response["Referrer-Policy"] = "no-referrer"
         return response
-    form = PartnerResponseForm(request.POST)
-    outcome = spam_check(request, PartnerResponseForm, form)
-    if outcome == "drop":
+    shown_again = spam_check(request, PartnerResponseForm)
+    form = shown_again or PartnerResponseForm(request.POST)
+    if shown_again is None and form.is_valid():
         if spam.rate_limit_exceeded(request, scope="partner"):
-            return too_many_requests(request)
-        request.session[PARTNER_DONE_SESSION_KEY] = {}
-        return redirect("intake:partner-done")
-    if outcome is not None:
-        form = outcome
-    elif form.is_valid():
-        if spam.rate_limit_exceeded(request, scope="partner"):
-            return too_many_requests(request)
+            return _over_the_limit(request, form, page=_partner_page)
         try:
             recorded = partner_response_record(invitation=invitation, **form.response_fields())
         except InvitationNotUsable as exc:
@@ -203,13 +219,7 @@ def partner(request, token):
             "safety_concern": recorded.flags.is_safety_flagged,
         }
         return redirect("intake:partner-done")
-    response = render(
-        request,
-        "intake/partner.html",
-        {"form": form, "error_links": form.error_links(), "articles": partner_articles()},
-    )
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+    return _partner_page(request, form)
 
 
 def _blank_partner_page(request):

@@ -1,4 +1,5 @@
-"""Spam is turned away quietly, double posts store one request, bursts get a 429."""
+"""Nothing a person sends is dropped as spam or confirmed unless stored; double
+posts store one request; bursts get their form back with a 429."""
 
 import re
 import time
@@ -14,33 +15,24 @@ from intake.views import SENT_SESSION_KEY
 from tests.factories import IntakeRequestFactory
 from tests.intake.journeys import (
     CONCERNS,
+    PARTNER_AVAILABILITY,
     couples_request_with_token,
+    form_values,
     partner_post,
     partner_url,
     request_post,
+    usable_invitations,
 )
 
 pytestmark = pytest.mark.django_db
 
 
 REQUEST_URL = reverse("intake:request")
+SEND_AGAIN = "Please check your answers and press Send again"
 
 
 def post(client, data, **extra):
     return client.post(REQUEST_URL, data, **extra)
-
-
-def test_honeypot_gets_the_ordinary_confirmation_and_stores_nothing(client, mailoutbox):
-    response = post(client, request_post("couples", website="http://spam.example"))
-
-    assert response.status_code == 302
-    assert response["Location"] == reverse("intake:done")
-    confirmation = client.get(reverse("intake:done"))
-    assert confirmation.status_code == 200
-    assert "Thank you. We have your request." in confirmation.content.decode()
-    assert not IntakeRequest.objects.exists()
-    assert not Notification.objects.exists()
-    assert mailoutbox == []
 
 
 def test_honeypot_is_hidden_from_people_screen_readers_and_keyboards(client):
@@ -52,16 +44,6 @@ def test_honeypot_is_hidden_from_people_screen_readers_and_keyboards(client):
     assert 'tabindex="-1"' in honeypot
     assert 'autocomplete="off"' in honeypot
     assert 'name="website"' in honeypot
-
-
-def test_a_post_faster_than_a_person_types_is_dropped_quietly(client, settings):
-    settings.INTAKE_MIN_SECONDS = 3
-
-    response = post(client, request_post(started=spam.started_token()))
-
-    assert response.status_code == 302
-    assert response["Location"] == reverse("intake:done")
-    assert not IntakeRequest.objects.exists()
 
 
 def test_a_post_after_the_minimum_time_is_accepted(client, settings):
@@ -86,7 +68,48 @@ def test_a_missing_or_forged_start_time_asks_to_send_again_and_keeps_the_answers
     assert spam.form_age(fresh) is not None
 
 
-def test_rate_limit_gives_a_friendly_429_and_stores_nothing(client, settings):
+def assert_shown_again(response, *, message, typed):
+    """The form again with what was typed, one calm line, and no confirmation."""
+    html = response.content.decode()
+    assert message in html
+    assert typed in html
+    assert "Thank you" not in html
+    assert not re.search(r"R-[A-Z2-9]{5,}", html)
+
+
+def test_a_post_faster_than_a_person_types_is_shown_again_and_the_second_send_is_stored(
+    client, settings
+):
+    settings.INTAKE_MIN_SECONDS = 3
+    data = request_post(started=spam.started_token())
+
+    response = post(client, data)
+
+    assert response.status_code == 200
+    assert_shown_again(response, message=SEND_AGAIN, typed=CONCERNS)
+    assert not IntakeRequest.objects.exists()
+    assert client.get(reverse("intake:done"))["Location"] == REQUEST_URL
+    again = post(client, data | form_values(response.content.decode()))
+    assert again["Location"] == reverse("intake:done")
+    assert IntakeRequest.objects.get().concerns == CONCERNS
+
+
+def test_an_autofilled_honeypot_is_shown_again_with_it_emptied_and_never_confirmed(client):
+    data = request_post("couples", website="jordan@example.com")
+
+    response = post(client, data)
+
+    assert response.status_code == 200
+    assert_shown_again(response, message=SEND_AGAIN, typed=CONCERNS)
+    assert response.context["form"]["website"].value() == ""
+    assert not IntakeRequest.objects.exists()
+    assert not Notification.objects.exists()
+    again = post(client, data | form_values(response.content.decode()) | {"website": ""})
+    assert again["Location"] == reverse("intake:done")
+    assert IntakeRequest.objects.count() == 1
+
+
+def test_over_the_rate_limit_the_form_comes_back_with_everything_typed_and_a_429(client, settings):
     settings.INTAKE_RATE_LIMIT = "2/h"
     post(client, request_post())
     post(client, request_post())
@@ -94,10 +117,10 @@ def test_rate_limit_gives_a_friendly_429_and_stores_nothing(client, settings):
     response = post(client, request_post(concerns="third time QX7-over-limit"))
 
     assert response.status_code == 429
-    assert "Please wait a little" in response.content.decode()
-    assert "QX7-over-limit" not in response.content.decode()
-    assert IntakeRequest.objects.count() == 2
     assert response["Retry-After"]
+    assert_shown_again(response, message="Please wait a little", typed="QX7-over-limit")
+    assert "reached us" not in response.content.decode()
+    assert IntakeRequest.objects.count() == 2
 
 
 def test_rate_limit_counts_per_client_address(client, settings):
@@ -120,25 +143,85 @@ def test_mistakes_do_not_use_up_the_limit(client, settings):
     assert IntakeRequest.objects.count() == 1
 
 
-def test_rate_limit_applies_to_the_partner_page(client, settings):
+def test_partner_over_the_rate_limit_gets_the_page_again_and_the_link_still_works(client, settings):
     _request, token = couples_request_with_token(client)
-    settings.INTAKE_RATE_LIMIT = "1/h"
-    client.post(partner_url(token), partner_post("join", website="bot"))
+    settings.INTAKE_RATE_LIMIT = "0/h"
 
     response = client.post(partner_url(token), partner_post("join"))
 
     assert response.status_code == 429
+    assert_shown_again(response, message="Please wait a little", typed=PARTNER_AVAILABILITY)
     assert not PartnerResponse.objects.exists()
+    assert client.get(partner_url(token)).status_code == 200
 
 
-def test_partner_honeypot_is_dropped_quietly_and_the_link_still_works(client):
+def test_a_partner_sending_too_fast_gets_the_page_again_and_the_second_send_is_stored(
+    client, settings
+):
+    _request, token = couples_request_with_token(client)
+    settings.INTAKE_MIN_SECONDS = 3
+    data = partner_post("join", started=spam.started_token())
+
+    response = client.post(partner_url(token), data)
+
+    assert response.status_code == 200
+    assert_shown_again(response, message=SEND_AGAIN, typed=PARTNER_AVAILABILITY)
+    assert not PartnerResponse.objects.exists()
+    again = client.post(partner_url(token), data | form_values(response.content.decode()))
+    assert again["Location"] == reverse("intake:partner-done")
+    assert PartnerResponse.objects.get().availability.endswith(PARTNER_AVAILABILITY)
+
+
+def test_a_partner_honeypot_is_shown_again_never_confirmed_and_the_link_still_works(client):
     _request, token = couples_request_with_token(client)
 
     response = client.post(partner_url(token), partner_post("join", website="bot"))
 
-    assert response.status_code == 302
+    assert response.status_code == 200
+    assert_shown_again(response, message=SEND_AGAIN, typed=PARTNER_AVAILABILITY)
     assert not PartnerResponse.objects.exists()
+    assert client.get(reverse("intake:partner-done"))["Location"] == reverse("home")
     assert client.get(partner_url(token)).status_code == 200
+
+
+@pytest.mark.parametrize("journey", ["individual", "couples"])
+def test_a_crisis_answer_in_a_resent_form_is_kept_and_flags_the_stored_request(client, journey):
+    data = request_post(journey)
+    post(client, data)
+
+    response = post(client, data | {"in_crisis": "yes"}, follow=True)
+
+    stored = IntakeRequest.objects.get()
+    assert stored.in_crisis == "yes"
+    assert stored.is_urgent
+    assert "we will look at it first" in response.content.decode()
+
+
+@pytest.mark.parametrize("same_session", [True, False])
+def test_a_partner_safety_answer_in_a_resent_form_is_kept_and_closes_the_link(client, same_session):
+    data = request_post("couples")
+    post(client, data)
+    if not same_session:
+        client.cookies.clear()
+
+    response = post(client, data | {"partner_safety": "prefer_not"}, follow=True)
+
+    assert "/request/partner/" not in response.content.decode()
+    stored = IntakeRequest.objects.get()
+    assert stored.partner_safety == "prefer_not"
+    assert stored.is_safety_flagged
+    assert not usable_invitations().exists()
+
+
+def test_a_resent_form_never_lowers_a_stored_safety_answer(client):
+    data = request_post("couples", in_crisis="yes", partner_safety="yes")
+    post(client, data)
+
+    post(client, data | {"in_crisis": "no", "partner_safety": "no"})
+
+    stored = IntakeRequest.objects.get()
+    assert (stored.in_crisis, stored.partner_safety) == ("yes", "yes")
+    assert stored.is_urgent and stored.is_safety_flagged
 
 
 def test_the_same_form_posted_twice_stores_one_request(client, django_capture_on_commit_callbacks):

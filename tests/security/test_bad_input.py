@@ -651,16 +651,19 @@ def test_other_methods_are_not_allowed(client, couples_token, method, target):
     ],
     ids=["honeypot", "honeypot-repeated", "too-fast"],
 )
-def test_spam_is_turned_away_quietly_and_stores_nothing(client, settings, overrides):
+def test_what_looks_like_spam_is_shown_again_stored_nowhere_and_never_confirmed(
+    client, settings, overrides
+):
     settings.INTAKE_MIN_SECONDS = 3
     if overrides.get("started") == "just now":
         overrides = {"started": spam.started_token()}
 
     response = client.post(REQUEST_URL, request_post("couples", **overrides))
 
-    assert response.status_code == 302
-    assert response["Location"] == reverse("intake:done")
+    assert response.status_code == 200
+    assert "press Send again" in response.content.decode()
     assert stored() == NOTHING_STORED
+    assert client.get(reverse("intake:done"))["Location"] == REQUEST_URL
 
 
 @pytest.mark.parametrize(
@@ -668,7 +671,7 @@ def test_spam_is_turned_away_quietly_and_stores_nothing(client, settings, overri
     [{"website": "http://spam.example"}, {"started": "just now"}],
     ids=["honeypot", "too-fast"],
 )
-def test_spam_on_the_partner_page_is_turned_away_quietly(
+def test_what_looks_like_spam_on_the_partner_page_is_shown_again_and_never_confirmed(
     client, settings, couples_token, overrides
 ):
     settings.INTAKE_MIN_SECONDS = 3
@@ -678,9 +681,10 @@ def test_spam_on_the_partner_page_is_turned_away_quietly(
 
     response = client.post(partner_url(couples_token), partner_post(**overrides))
 
-    assert response.status_code == 302
-    assert response["Location"] == reverse("intake:partner-done")
+    assert response.status_code == 200
+    assert "press Send again" in response.content.decode()
     assert stored() == before
+    assert client.get(reverse("intake:partner-done"))["Location"] == reverse("home")
 
 
 def test_requests_over_the_rate_limit_get_429_and_are_not_stored(client, settings):
@@ -699,8 +703,7 @@ def test_requests_over_the_rate_limit_get_429_and_are_not_stored(client, setting
 def test_partner_answers_over_the_rate_limit_get_429_and_are_not_stored(
     client, settings, couples_token
 ):
-    settings.INTAKE_RATE_LIMIT = "1/h"
-    client.post(partner_url(couples_token), partner_post(website="http://spam.example"))
+    settings.INTAKE_RATE_LIMIT = "0/h"
     before = stored()
 
     response = client.post(partner_url(couples_token), partner_post())
