@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from intake.models import IntakeRequest
 from tests.browser import steps
 
 ARTICLE_FOR_JOURNEY = {
@@ -310,3 +311,31 @@ def test_request_form_works_without_javascript(new_context, viewport, site):
     summary = page.get_by_role("alert")
     expect(summary.get_by_role("link", name="Please choose where you live.")).to_be_visible()
     expect(page.get_by_role("textbox", name="Your name")).to_have_value(steps.NAME)
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_a_form_sent_too_fast_comes_back_whole_and_the_second_send_is_stored(
+    new_context, viewport, site, settings, javascript
+):
+    # As if a person were quicker than the minimum time: Enter on a phone's Go key.
+    settings.INTAKE_MIN_SECONDS = 60
+    page = new_context(viewport=viewport, java_script_enabled=javascript).new_page()
+    page.goto(site + reverse("intake:request") + "?journey=couples&readiness=not_asked")
+    steps.fill_request(page, "couples")
+
+    page.get_by_role("button", name="Send my request").click()
+
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Please check your answers and press Send again"
+    )
+    expect(page).to_have_url(re.compile(r"/request/$"))
+    expect(page.get_by_role("textbox", name="What would you like help with?")).to_have_value(
+        steps.CONCERNS
+    )
+    assert not IntakeRequest.objects.exists()
+
+    steps.send_request(page)
+
+    steps.reference(page)
+    stored = IntakeRequest.objects.get()
+    assert (stored.journey, stored.concerns) == ("couples", steps.CONCERNS)
