@@ -1,6 +1,8 @@
 import logging
+import time
 from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import Http404
@@ -137,7 +139,14 @@ def request_form(request):
         if not created.is_new and previous.get("reference") == created.intake_request.reference:
             # The same form again: show the first confirmation, link and all,
             # with the resources for any safety answer this send added.
-            previous["in_crisis"] = previous.get("in_crisis") or created.flags.is_urgent
+            # After its first view only a neutral page is left, unless this
+            # send brings a safety answer: its resources are shown once more.
+            if created.flags.is_urgent or created.flags.is_safety_flagged:
+                previous |= {
+                    "in_crisis": previous.get("in_crisis") or created.flags.is_urgent,
+                    "shown": False,
+                    "is_repeat": True,
+                }
             if created.flags.is_safety_flagged:
                 previous |= {"safety_concern": True, "token": None, "link_emailed": False}
             request.session[DONE_SESSION_KEY] = previous
@@ -152,6 +161,7 @@ def request_form(request):
             "expires_at": created.invitation.expires_at.isoformat() if created.invitation else None,
             "link_emailed": bool(created.token) and intake_request.wants_link_emailed,
             "is_repeat": not created.is_new,
+            "sent_at": time.time(),
         }
         return redirect("intake:done")
     return _request_form_page(request, form)
@@ -171,12 +181,34 @@ def _blank_request_form(request):
     )
 
 
+def _first_view(request, key):
+    """What a confirmation shows, for its first view only: the session keeps
+    just enough after it (a reference) for a neutral page, so a reload, Back or
+    the next person on a shared device sees nothing about safety, crisis or a
+    partner. None when there is nothing, or it is older than INTAKE_DONE_SECONDS
+    (SESSION_SAVE_EVERY_REQUEST renews the session itself on every page)."""
+    done = request.session.pop(key, None)
+    if done is None or time.time() - done.get("sent_at", 0) > settings.INTAKE_DONE_SECONDS:
+        return None
+    kept = {name: done[name] for name in ("reference", "journey", "sent_at") if name in done}
+    request.session[key] = kept | {"shown": True}
+    return done
+
+
+def _seen_again(request, *, reference):
+    response = render(request, "intake/done_again.html", {"reference": reference})
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
 @never_cache
 @require_safe
 def request_done(request):
-    done = request.session.get(DONE_SESSION_KEY)
+    done = _first_view(request, DONE_SESSION_KEY)
     if not done:
         return redirect("intake:request")
+    if done.get("shown"):
+        return _seen_again(request, reference=done["reference"])
     context = {
         "done": done,
         "journey_label": Journey(done["journey"]).label,
@@ -217,6 +249,7 @@ def partner(request, token):
             "answer": recorded.response.answer,
             "in_crisis": recorded.flags.is_urgent,
             "safety_concern": recorded.flags.is_safety_flagged,
+            "sent_at": time.time(),
         }
         return redirect("intake:partner-done")
     return _partner_page(request, form)
@@ -244,9 +277,11 @@ def _blank_partner_page(request):
 @never_cache
 @require_safe
 def partner_done(request):
-    done = request.session.get(PARTNER_DONE_SESSION_KEY)
+    done = _first_view(request, PARTNER_DONE_SESSION_KEY)
     if done is None:
         return redirect("home")
+    if done.get("shown"):
+        return _seen_again(request, reference=None)
     response = render(request, "intake/partner_done.html", {"done": done})
     response["Referrer-Policy"] = "no-referrer"
     return response

@@ -258,6 +258,9 @@ DV_HOTLINE_TEXT = env("DV_HOTLINE_TEXT", default="Text START to 88788")
 
 INTAKE_MIN_SECONDS = env.float("INTAKE_MIN_SECONDS", default=3)
 INTAKE_RATE_LIMIT = env("INTAKE_RATE_LIMIT", default="10/h")
+# How long a browser keeps a confirmation's reference (its safety, crisis and
+# partner parts go after the first view): not renewed by reading pages.
+INTAKE_DONE_SECONDS = 30 * 60
 INTAKE_INVITATION_DAYS = env.int("INTAKE_INVITATION_DAYS", default=60)
 INTAKE_RETENTION_DAYS = env.int("INTAKE_RETENTION_DAYS", default=365)
 # How many proxies (nginx, a load balancer, …) in front of gunicorn append to
