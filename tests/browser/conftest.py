@@ -100,8 +100,10 @@ class SharedDatabase:
     Before each test, what earlier tests added is deleted (requests with their
     notes, invitations and mail, staff users, sessions, sign-in records: the
     rows of every table the demo content leaves empty); after a test that
-    changed a table the demo content fills (an editor adding an article), the
-    database is flushed and the demo content loaded again.
+    added or removed rows in a table the demo content fills (an editor adding
+    an article), the database is flushed and the demo content loaded again.
+    Row counts cannot see a demo row edited in place: a test that edits one
+    calls shared_database.start() when it is done.
     """
 
     def __init__(self):
