@@ -46,9 +46,9 @@ RESERVED_IDS = {
     "cta-heading",
     "error-summary", "error-summary-heading", "facts-heading", "featured-heading",
     "footer-contact", "footer-crisis", "form-top", "home-cta-heading", "latest-heading",
-    "login-form", "main", "partner-link", "partner-link-heading", "privacy-heading",
-    "reading-heading", "related-heading", "safety-heading", "suggested-heading",
-    "topics-heading",
+    "login-form", "main", "minors-heading", "partner-link", "partner-link-heading",
+    "privacy-heading", "reading-heading", "related-heading", "safety-heading",
+    "suggested-heading", "topics-heading",
 }  # fmt: skip
 # How an inline image fills the reading column (see .prose in site.css).
 IMAGE_SIZES = "(min-width: 48rem) 44rem, 100vw"

@@ -21,15 +21,6 @@ class AuthorQuerySet(models.QuerySet):
         """What the team page shows of each clinician: their licences, in one more query."""
         return self.prefetch_related("licences")
 
-    def licensed_regions(self):
-        """The states or regions where a clinician accepting new clients holds a licence."""
-        return (
-            Licence.objects.filter(author__in=self.filter(is_accepting_clients=True))
-            .order_by("region")
-            .values_list("region", flat=True)
-            .distinct()
-        )
-
 
 class TopicQuerySet(models.QuerySet):
     def with_published_articles(self):

@@ -132,6 +132,7 @@ class IntakeRequestAdmin(PartnerLinkRevokingMixin, admin.ModelAdmin):
         "status",
         "urgent",
         "safety",
+        "under_18",
         "assigned_to",
         "partner_answered_display",
     ]
@@ -141,14 +142,18 @@ class IntakeRequestAdmin(PartnerLinkRevokingMixin, admin.ModelAdmin):
         "partner_readiness",
         "is_urgent",
         "is_safety_flagged",
+        "is_adult",
         ("assigned_to", admin.RelatedOnlyFieldListFilter),
     ]
     search_fields = ["reference", "name", "email"]
-    list_select_related = ["assigned_to", "invitation"]
+    list_select_related = ["assigned_to", "invitation", "preferred_clinician"]
     # get_absolute_url is this very page; a "view on site" link would lead here.
     view_on_site = False
     fieldsets = [
-        ("Triage", {"fields": ["reference", "status", "assigned_to", "urgent", "safety"]}),
+        (
+            "Triage",
+            {"fields": ["reference", "status", "assigned_to", "urgent", "safety", "under_18"]},
+        ),
         (
             "Contact and safe contact",
             {"fields": ["name", "email", "phone", "safe_contact_summary", "referral_source"]},
@@ -158,8 +163,10 @@ class IntakeRequestAdmin(PartnerLinkRevokingMixin, admin.ModelAdmin):
             {
                 "fields": [
                     "journey",
+                    "preferred_clinician",
                     "session_format",
                     "region",
+                    "online_location_confirmed_at",
                     "availability_summary",
                     "availability_notes",
                     "payment",
@@ -215,6 +222,10 @@ class IntakeRequestAdmin(PartnerLinkRevokingMixin, admin.ModelAdmin):
         return (
             format_html("<strong>{}</strong>", "Safety follow-up") if obj.is_safety_flagged else "-"
         )
+
+    @admin.display(description="age", ordering="is_adult")
+    def under_18(self, obj):
+        return "-" if obj.is_adult else format_html("<strong>{}</strong>", "Under 18")
 
     @admin.display(description="partner answered")
     def partner_answered_display(self, obj):

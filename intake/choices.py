@@ -28,6 +28,11 @@ class ContactMethod(models.TextChoices):
     TEXT = "text", "Text message"
 
 
+class AgeAnswer(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No, I am under 18"
+
+
 class SessionFormat(models.TextChoices):
     IN_PERSON = "in_person", "In person"
     ONLINE = "online", "Online (video)"

@@ -11,8 +11,9 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
-from intake import spam
+from intake import selectors, spam
 from intake.choices import (
+    AgeAnswer,
     Availability,
     ContactMethod,
     CrisisAnswer,
@@ -227,12 +228,29 @@ class IntakeRequestForm(ContactFieldsMixin, SpamFieldsMixin):
 
     # The journey; who they are and how to reach them is ContactFieldsMixin's.
     journey = radios(label="What would you like help with?", choices=Journey.choices)
+    is_adult = radios(
+        label="Are you 18 or older?",
+        choices=AgeAnswer.choices,
+        help_text="We see people under 18 only in some cases; we will tell you how.",
+    )
 
     # Sessions.
+    preferred_clinician = forms.ChoiceField(
+        label="Would you like to see someone in particular? (optional)",
+        required=False,
+        help_text="We will do our best; if they cannot see you soon, we will tell you.",
+    )
     session_format = radios(label="How would you like to meet?", choices=SessionFormat.choices)
     region = forms.ChoiceField(
         label="Where do you live?",
         help_text="We can only see clients who live where our clinicians are licensed.",
+    )
+    online_location_confirmed = forms.BooleanField(
+        label="I will be in one of these states during online sessions",
+        required=False,
+        help_text=(
+            "Our clinicians may only meet you online while you are somewhere they are licensed."
+        ),
     )
     payment = radios(label="How would you like to pay?", choices=Payment.choices)
     concerns = long_text(
@@ -291,14 +309,17 @@ class IntakeRequestForm(ContactFieldsMixin, SpamFieldsMixin):
         "website",
         "started",
         "journey",
+        "is_adult",
         "name",
         "email",
         "phone",
         "contact_methods",
         "is_voicemail_ok",
         "is_discreet_sender",
+        "preferred_clinician",
         "session_format",
         "region",
+        "online_location_confirmed",
         "availability",
         "availability_notes",
     ]
@@ -316,6 +337,7 @@ class IntakeRequestForm(ContactFieldsMixin, SpamFieldsMixin):
         "payment": "Please choose how you would like to pay.",
         "in_crisis": IN_CRISIS_REQUIRED,
         "contact_methods": CONTACT_METHODS_REQUIRED,
+        "is_adult": "Please tell us whether you are 18 or older.",
     }
 
     def __init__(self, *args, **kwargs):
@@ -328,9 +350,21 @@ class IntakeRequestForm(ContactFieldsMixin, SpamFieldsMixin):
             consult_label += " (this can include discernment counseling, when one of you is unsure about the relationship)"  # noqa: E501
         labels = {Journey.CONSULT: consult_label}
         self.fields["journey"].choices = [(j.value, labels.get(j, j.label)) for j in offered]
+        self.choices_from_profiles = selectors.request_choices()
+        self.regions = self.choices_from_profiles.regions
         self.fields["region"].choices = [("", "Choose one")] + [
-            (region, region) for region in settings.PRACTICE_REGIONS
+            (region, region) for region in self.regions
         ]
+        self.fields[
+            "online_location_confirmed"
+        ].label = f"I will be in {_or_list(self.regions)} during online sessions"
+        clinician = self.fields["preferred_clinician"]
+        clinician.choices = [("", "No preference"), *self.choices_from_profiles.clinicians]
+        posted = self.data.get("preferred_clinician") if self.is_bound else None
+        if not self.choices_from_profiles.is_complete and posted:
+            # The database is down: not refused for want of a list, but kept,
+            # to be shown back to the person with everything else they typed.
+            clinician.choices = [*clinician.choices, (posted, posted)]
         for name in self.required_fields:
             self.fields[name].required = True
         for name, help_text in self.help_texts.items():
@@ -347,11 +381,16 @@ class IntakeRequestForm(ContactFieldsMixin, SpamFieldsMixin):
     def initial_from_query(cls, query) -> dict:
         """`?journey=couples&readiness=not_asked` preselects those answers."""
         allowed = {"journey": Journey.values, "readiness": Readiness.values}
-        return {
+        initial = {
             field: query[param]
             for param, field in cls.QUERY_PARAMS.items()
             if query.get(param) in allowed[param]
         }
+        # A clinician's profile links here with ?clinician=<slug>.
+        clinician = query.get("clinician", "")
+        if clinician and clinician in selectors.request_choices().clinician_ids:
+            initial["preferred_clinician"] = clinician
+        return initial
 
     def clean_partner_first_name(self):
         return clean_line(self.cleaned_data["partner_first_name"], what="partner's name")
@@ -363,7 +402,18 @@ class IntakeRequestForm(ContactFieldsMixin, SpamFieldsMixin):
         data = super().clean()
         self.check_contact_methods(data)
         journey = data.get("journey")
-        if journey in COUPLES_JOURNEYS:
+        if data.get("session_format") in (SessionFormat.ONLINE, SessionFormat.EITHER) and not (
+            data.get("online_location_confirmed")
+        ):
+            _require(
+                self,
+                "online_location_confirmed",
+                f"Please confirm you will be in {_or_list(self.regions)} during online "
+                "sessions, or choose to meet in person.",
+            )
+        # Someone under 18 gets no couples request: like another journey's,
+        # their couples answers are not required and only the safety answer is kept.
+        if journey in COUPLES_JOURNEYS and data.get("is_adult") != AgeAnswer.NO:
             self._clean_couples(data)
         elif journey:
             # The couples section rendered too (no JavaScript); its answers do not
@@ -449,7 +499,20 @@ class IntakeRequestForm(ContactFieldsMixin, SpamFieldsMixin):
             "partner_safety": data["partner_safety"],
             "in_crisis": data["in_crisis"],
             "agrees_confidentiality": data["agrees_confidentiality"],
+            "is_adult": data["is_adult"] == AgeAnswer.YES,
+            "preferred_clinician_id": self.choices_from_profiles.clinician_ids.get(
+                data["preferred_clinician"]
+            ),
+            "online_location_confirmed": data["session_format"] != SessionFormat.IN_PERSON
+            and data["online_location_confirmed"],
         }
+
+
+def _or_list(items: list[str]) -> str:
+    """ "Oregon", "Oregon or Washington", "Idaho, Oregon or Washington"."""
+    if len(items) < 2:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} or {items[-1]}"
 
 
 class PartnerResponseForm(ContactFieldsMixin, SpamFieldsMixin):

@@ -120,8 +120,26 @@ class IntakeRequest(PrivateAnswersMixin, models.Model):
     is_voicemail_ok = models.BooleanField("voicemail may be left", default=False)
     is_discreet_sender = models.BooleanField("use a discreet sender name", default=False)
 
+    is_adult = models.BooleanField(
+        "18 or older",
+        default=True,
+        help_text="No: under 18. No couples request or partner link is made.",
+    )
+    preferred_clinician = models.ForeignKey(
+        "articles.Author",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="preferred clinician",
+    )
     session_format = models.CharField(max_length=12, choices=SessionFormat)
     region = models.CharField(max_length=80)
+    online_location_confirmed_at = models.DateTimeField(
+        "confirmed they will be in a licensed state during online sessions",
+        null=True,
+        blank=True,
+    )
     availability = models.JSONField(default=list, blank=True)
     availability_notes = EncryptedTextField(blank=True)
     payment = models.CharField(max_length=20, choices=Payment)

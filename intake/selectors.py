@@ -1,11 +1,15 @@
 """Reads that mean something: what a page or an email needs from the database."""
 
+from dataclasses import dataclass
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import InterfaceError, OperationalError
 from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Concat, Lower, NullIf, Trim
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, Author
 from intake.models import IntakeRequest, PartnerInvitation, hash_token
 
 # Real tokens are 43 characters; anything much longer is not worth hashing.
@@ -57,3 +61,55 @@ def clinicians(*, keeping: int | None = None) -> QuerySet:
 def staff_name(user) -> str:
     """How staff are named to each other: full name, or the username without one."""
     return user.get_full_name() or user.get_username()
+
+
+@dataclass(frozen=True)
+class RequestChoices:
+    """What the request form offers that comes from the clinicians' profiles."""
+
+    regions: list[str]
+    # (slug, label) of each clinician a person may ask for, in team order.
+    clinicians: list[tuple[str, str]]
+    clinician_ids: dict[str, int]
+    # False when the database could not be asked.
+    is_complete: bool = True
+
+
+def request_choices() -> RequestChoices:
+    """The form's regions and clinicians, from one query.
+
+    Regions are the states where a clinician taking new clients holds a
+    licence (telehealth follows the client's location, so that is where the
+    practice can see anyone), narrowed to settings.PRACTICE_REGIONS when that
+    is set. Before any licence is entered, PRACTICE_REGIONS alone.
+    """
+    configured = list(settings.PRACTICE_REGIONS)
+    try:
+        rows = list(
+            Author.objects.values_list(
+                "pk", "slug", "name", "is_accepting_clients", "licences__region"
+            )
+        )
+    except (OperationalError, InterfaceError):
+        # The database is down: the form must still take what the person typed
+        # back to them (the request itself cannot be stored, and says so).
+        return RequestChoices(
+            regions=configured, clinicians=[], clinician_ids={}, is_complete=False
+        )
+    offered, ids, licensed, any_licence = [], {}, set(), False
+    for pk, slug, name, accepting, region in rows:
+        if slug not in ids:
+            ids[slug] = pk
+            label = name if accepting else f"{name} (not taking new clients at the moment)"
+            offered.append((slug, label))
+        if region:
+            any_licence = True
+            if accepting:
+                licensed.add(region)
+    if not any_licence:
+        regions = configured
+    elif configured:
+        regions = [region for region in configured if region in licensed]
+    else:
+        regions = sorted(licensed)
+    return RequestChoices(regions=regions, clinicians=offered, clinician_ids=ids)

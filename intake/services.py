@@ -27,7 +27,7 @@ from intake.models import (
     new_reference,
 )
 from intake.notifications import notification_queue, notifications_queue
-from practice.journeys import COUPLES_JOURNEYS
+from practice.journeys import COUPLES_JOURNEYS, Journey
 
 
 @dataclass(frozen=True)
@@ -101,21 +101,35 @@ def request_create(
     partner_safety: str,
     in_crisis: str,
     agrees_confidentiality: bool,
+    is_adult: bool = True,
+    preferred_clinician_id: int | None = None,
+    online_location_confirmed: bool = False,
 ) -> RequestCreated:
     """Store a request, its partner invitation if one applies, and its notifications.
 
     The same submission_key twice (a double click, back and resend) stores one
     request; the second call returns the first one with is_new False.
+
+    Someone under 18 (is_adult False) gets no couples request and no partner
+    link: a couples journey is stored as a request for individual sessions,
+    flagged by is_adult for staff. A safety answer given on the way is kept.
     """
     now = timezone.now()
-    is_couples = journey in COUPLES_JOURNEYS
+    asked_couples = journey in COUPLES_JOURNEYS
+    # Under 18: no couples request and no partner link (see above).
+    is_couples = asked_couples and is_adult
     # Asked of couples; an answer given on another journey (the section shows
     # without JavaScript) is kept and counts all the same: a safety answer is
     # never discarded.
     flags = safety_flags(in_crisis=in_crisis, partner_safety=partner_safety)
+    if asked_couples and not is_adult:
+        journey = Journey.INDIVIDUAL
     fields = {
         "submission_key": submission_key,
         "journey": journey,
+        "is_adult": is_adult,
+        "preferred_clinician_id": preferred_clinician_id,
+        "online_location_confirmed_at": now if online_location_confirmed else None,
         "name": name,
         "email": email,
         "phone": phone,
@@ -217,7 +231,11 @@ def _request_store(fields: dict, *, reference: str, flags: SafetyFlags) -> Reque
     """The request, its partner invitation and its notifications, all or nothing."""
     intake_request = IntakeRequest.objects.create(reference=reference, **fields)
     token = invitation = None
-    if intake_request.journey in COUPLES_JOURNEYS and not intake_request.is_safety_flagged:
+    if (
+        intake_request.journey in COUPLES_JOURNEYS
+        and intake_request.is_adult
+        and not intake_request.is_safety_flagged
+    ):
         invitation, token = invitation_create(intake_request=intake_request)
 
     kinds = [Notification.Kind.NEW_REQUEST]

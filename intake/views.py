@@ -14,6 +14,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
 from intake import skeleton, spam
+from intake.choices import Payment
 from intake.csrf import csrf_protect_no_referrer
 from intake.forms import IntakeRequestForm, PartnerResponseForm
 from intake.models import InvitationNotUsable
@@ -157,6 +158,8 @@ def request_form(request):
             "journey": intake_request.journey,
             "in_crisis": created.flags.is_urgent,
             "safety_concern": created.flags.is_safety_flagged,
+            "is_minor": not intake_request.is_adult,
+            "self_pay": intake_request.payment == Payment.SELF_PAY,
             "token": created.token,
             "expires_at": created.invitation.expires_at.isoformat() if created.invitation else None,
             "link_emailed": bool(created.token) and intake_request.wants_link_emailed,
@@ -176,9 +179,10 @@ def _blank_request_form(request):
         context = {"form": form, "nav": "request"} | skeleton.CONTEXT
         return render_to_string("intake/request_form.html", context, request)
 
-    return skeleton.blank_page(
-        request, key=("request", *sorted(initial.items())), render=render_blank
-    )
+    # The regions and clinicians offered come from the clinicians' profiles,
+    # which the content version follows.
+    key = ("request", content_version_cached(), *sorted(initial.items()))
+    return skeleton.blank_page(request, key=key, render=render_blank)
 
 
 def _first_view(request, key):

@@ -17,6 +17,9 @@ def practice(request):
             "regions": settings.PRACTICE_REGIONS,
             "response_time": settings.PRACTICE_RESPONSE_TIME,
             "map_description": settings.PRACTICE_MAP_DESCRIPTION,
+            "sees_minors": settings.PRACTICE_SEES_MINORS,
+            "minors_min_age": settings.PRACTICE_MINORS_MIN_AGE,
+            "minors_consent": settings.PRACTICE_MINORS_CONSENT,
         },
         "crisis": {
             "emergency_number": settings.EMERGENCY_NUMBER,
@@ -26,5 +29,8 @@ def practice(request):
             "dv_name": settings.DV_HOTLINE_NAME,
             "dv_number": settings.DV_HOTLINE_NUMBER,
             "dv_text": settings.DV_HOTLINE_TEXT,
+            "youth_name": settings.YOUTH_CRISIS_LINE_NAME,
+            "youth_number": settings.YOUTH_CRISIS_LINE_NUMBER,
+            "youth_text": settings.YOUTH_CRISIS_LINE_TEXT,
         },
     }

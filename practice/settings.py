@@ -238,6 +238,14 @@ PRACTICE_MAP_DESCRIPTION = env(
 PRACTICE_REGIONS = env.list("PRACTICE_REGIONS", default=["Oregon", "Washington"])
 # Services offered beside individual and couples sessions (intake shows these).
 PRACTICE_SERVICES = env.list("PRACTICE_SERVICES", default=["intensive", "consult", "discernment"])
+# Whether the practice sees people under 18, from what age, and with whose
+# consent: told to anyone who answers "No" to "Are you 18 or older?".
+PRACTICE_SEES_MINORS = env.bool("PRACTICE_SEES_MINORS", default=True)
+PRACTICE_MINORS_MIN_AGE = env.int("PRACTICE_MINORS_MIN_AGE", default=14)
+PRACTICE_MINORS_CONSENT = env(
+    "PRACTICE_MINORS_CONSENT",
+    default="a parent or guardian, unless the law of your state lets you consent on your own",
+)
 # When the practice answers new requests, in plain words for the confirmation page.
 PRACTICE_RESPONSE_TIME = env("PRACTICE_RESPONSE_TIME", default="within two business days")
 # The sender name on emails to people who asked for discretion: it says nothing
@@ -253,6 +261,12 @@ CRISIS_LINE_TEXT = env("CRISIS_LINE_TEXT", default="Call or text 988, any time")
 DV_HOTLINE_NAME = env("DV_HOTLINE_NAME", default="National Domestic Violence Hotline")
 DV_HOTLINE_NUMBER = env("DV_HOTLINE_NUMBER", default="1-800-799-7233")
 DV_HOTLINE_TEXT = env("DV_HOTLINE_TEXT", default="Text START to 88788")
+# For someone under 18: a crisis line for young people.
+YOUTH_CRISIS_LINE_NAME = env("YOUTH_CRISIS_LINE_NAME", default="Boys Town National Hotline")
+YOUTH_CRISIS_LINE_NUMBER = env("YOUTH_CRISIS_LINE_NUMBER", default="1-800-448-3000")
+YOUTH_CRISIS_LINE_TEXT = env(
+    "YOUTH_CRISIS_LINE_TEXT", default="Call 1-800-448-3000, day or night, for any young person"
+)
 
 # --- Intake -----------------------------------------------------------------
 

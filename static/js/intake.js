@@ -121,6 +121,8 @@
       enhanceForm(requestForm, [
         ["journey", "data-show-for-journey", null],
         ["partner_readiness", "data-show-for-readiness", "data-hide-for-readiness"],
+        ["is_adult", "data-show-for-age", null],
+        ["session_format", "data-show-for-format", null],
       ]);
       sendOnce(requestForm);
     }

@@ -151,12 +151,3 @@ def test_licences_per_state_are_kept_from_the_admin(admin_client):
         ("Oregon", "LPC", "C1"),
         ("Washington", "LMHC", "LH2"),
     ]
-
-
-def test_regions_come_from_licences_of_clinicians_taking_new_clients():
-    LicenceFactory(author=AuthorFactory(), region="Washington")
-    LicenceFactory(author=AuthorFactory(), region="Oregon")
-    LicenceFactory(author=AuthorFactory(is_accepting_clients=False), region="Idaho")
-    both = AuthorFactory()
-    LicenceFactory(author=both, region="Oregon", kind="LPC")
-    assert list(Author.objects.licensed_regions()) == ["Oregon", "Washington"]

@@ -56,6 +56,14 @@ def fill_about_you(page: Page) -> None:
     group(page, "How is it safe for us to contact you?").get_by_label("Email").check()
 
 
+def fill_sessions(page: Page) -> None:
+    """Online sessions, from Oregon, paying for them oneself."""
+    choose(page, "How would you like to meet?", "Online (video)")
+    page.get_by_label("during online sessions").check()
+    page.get_by_label("Where do you live?").select_option("Oregon")
+    choose(page, "How would you like to pay?", "Self-pay")
+
+
 def fill_request(
     page: Page,
     journey: str,
@@ -75,10 +83,9 @@ def fill_request(
             wants_now.get_by_label("Start individual sessions for me now").check()
         choose(page, "Has your partner ever hurt, threatened or frightened you?", safety)
         page.get_by_label("I have read how privacy works between partners").check()
+    choose(page, "Are you 18 or older?", "Yes")
     fill_about_you(page)
-    choose(page, "How would you like to meet?", "Online (video)")
-    page.get_by_label("Where do you live?").select_option("Oregon")
-    choose(page, "How would you like to pay?", "Self-pay")
+    fill_sessions(page)
     page.get_by_role("textbox", name="What would you like help with?").fill(CONCERNS)
     choose(page, "Are you in immediate danger", crisis)
     page.get_by_label("You may contact me about this request").check()

@@ -249,6 +249,8 @@ def test_request_form_can_be_completed_with_the_keyboard_alone(page, site):
     tab_to(page, "id_journey_0")
     page.keyboard.press("ArrowDown")  # Couples sessions
     expect(steps.journey_radio(page, "couples")).to_be_checked()
+    tab_to(page, "id_is_adult_0")
+    page.keyboard.press("Space")  # 18 or older: yes
     tab_to(page, "id_partner_first_name")
     page.keyboard.type("Alex")
     tab_to(page, "id_partner_readiness_0")
@@ -270,6 +272,8 @@ def test_request_form_can_be_completed_with_the_keyboard_alone(page, site):
     page.keyboard.press("ArrowDown")  # Online (video)
     tab_to(page, "id_region")
     page.keyboard.type("Oregon")
+    tab_to(page, "id_online_location_confirmed")
+    page.keyboard.press("Space")
     tab_to(page, "id_payment_0")
     page.keyboard.press("Space")
     tab_to(page, "id_concerns")

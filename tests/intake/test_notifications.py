@@ -345,8 +345,9 @@ def test_database_queue_gets_the_tasks_with_the_request_in_one_go(
 ):
     settings.TASKS = DATABASE_TASKS
 
-    # The request, two notifications, their two tasks, and the savepoint around them.
-    with django_capture_on_commit_callbacks() as waiting, django_assert_max_num_queries(7):
+    # The clinicians and their licences (the form's choices), the request, two
+    # notifications, their two tasks, and the savepoint around them.
+    with django_capture_on_commit_callbacks() as waiting, django_assert_max_num_queries(8):
         response = client.post(reverse("intake:request"), request_post())
 
     assert response.status_code == 302

@@ -65,3 +65,18 @@ def test_service_comes_back_by_itself(client):
     with database_down():
         assert client.get(reverse("home")).status_code == 503
     assert client.get(reverse("home")).status_code == 200
+
+
+def test_a_preferred_clinician_is_kept_when_the_database_is_down(client, settings):
+    # The form's clinicians and regions come from the database; without it, the
+    # form still takes back everything typed, the choice of clinician included.
+    settings.INTAKE_MIN_SECONDS = 0
+    with database_down():
+        response = client.post(
+            reverse("intake:request"), request_post(preferred_clinician="maya-okafor")
+        )
+    assert response.status_code == 503
+    html = response.content.decode()
+    assert "could not save your request just now" in html
+    assert '<option value="maya-okafor" selected>maya-okafor</option>' in html
+    assert REQUESTER_NAME in html
