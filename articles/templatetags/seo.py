@@ -2,6 +2,7 @@ import json
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -19,3 +20,14 @@ def json_ld(data):
     # Safe once <, > and & are escaped: nothing can close the element early.
     escaped = mark_safe(text.translate(JSON_SCRIPT_ESCAPES))  # nosec
     return format_html('<script type="application/ld+json">{}</script>', escaped)
+
+
+@register.filter
+def html_datetime(value):
+    """An aware datetime as HTML's <time datetime> wants it: local time, whole seconds.
+
+    Django's "c" format keeps microseconds, which HTML does not allow.
+    """
+    if not value:
+        return ""
+    return timezone.localtime(value).replace(microsecond=0).isoformat()

@@ -214,3 +214,13 @@ def test_the_editors_role_may_keep_pages_and_images():
         "articles.change_licence",
         "articles.view_historicalpage",
     } <= names
+
+
+@pytest.mark.parametrize("kind", PAGE_KINDS)
+def test_the_last_updated_time_is_a_valid_html_datetime(client, demo, kind):
+    # Saved times carry microseconds; HTML allows at most three digits of a second.
+    response = client.get(reverse(kind))
+    stamps = re.findall(r'<time datetime="([^"]+)"', response.content.decode())
+    assert stamps
+    for stamp in stamps:
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", stamp), stamp
