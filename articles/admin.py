@@ -66,6 +66,36 @@ class MarkdownEditorMixin:
         )
 
 
+class HistoryAdmin(SimpleHistoryAdmin):
+    """Revisions kept and listed, readable and revertible only by those who may
+    change the object as it stands now (publish rules included, where a mixin
+    adds them to has_change_permission).
+
+    django-simple-history lets anyone who may view an object open, and post,
+    the revert form of an old version: a view-only Clinician could change a
+    draft or a clinician's profile that way.
+    """
+
+    # The library passes the old version here; the current object is checked
+    # by _check_may_change.
+    def has_view_history_or_change_history_permission(self, request, obj=None):
+        return self.has_change_permission(request)
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._check_may_change(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # The library checks the old version it shows, not the object it saves over.
+        self._check_may_change(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def _check_may_change(self, request, object_id):
+        current = self.get_object(request, unquote(object_id))
+        if not self.has_change_permission(request, current):
+            raise PermissionDenied
+
+
 class PublishPermissionMixin:
     """Writers without the publish permission work on drafts only: a published
     one is read-only to them, and so is the status field."""
@@ -86,28 +116,6 @@ class PublishPermissionMixin:
             if not self.has_publish_permission(request):
                 return False
         return super().has_delete_permission(request, obj)
-
-    # django-simple-history lets anyone who may view an article open, and post,
-    # the revert form of an old version. Reading and reverting revisions need
-    # the right to change the article as it stands now, publish rules and all.
-    # (The library passes the old version here; the current article is checked
-    # by _check_may_change.)
-    def has_view_history_or_change_history_permission(self, request, obj=None):
-        return self.has_change_permission(request)
-
-    def history_view(self, request, object_id, extra_context=None):
-        self._check_may_change(request, object_id)
-        return super().history_view(request, object_id, extra_context)
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # The library checks the old version it shows, not the article it saves over.
-        self._check_may_change(request, object_id)
-        return super().history_form_view(request, object_id, version_id, extra_context)
-
-    def _check_may_change(self, request, object_id):
-        current = self.get_object(request, unquote(object_id))
-        if not self.has_change_permission(request, current):
-            raise PermissionDenied
 
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)
@@ -139,7 +147,7 @@ class LicenceInline(admin.TabularInline):
 
 
 @admin.register(Author)
-class AuthorAdmin(ContentVersionAdminMixin, MarkdownEditorMixin, SimpleHistoryAdmin):
+class AuthorAdmin(ContentVersionAdminMixin, MarkdownEditorMixin, HistoryAdmin):
     list_display = ["name", "credentials", "is_accepting_clients", "team_position", "slug"]
     list_editable = ["team_position"]
     search_fields = ["name", "credentials"]
@@ -202,7 +210,7 @@ class ArticleImageAdmin(admin.ModelAdmin):
 
 @admin.register(Article)
 class ArticleAdmin(
-    ContentVersionAdminMixin, PublishPermissionMixin, MarkdownEditorMixin, SimpleHistoryAdmin
+    ContentVersionAdminMixin, PublishPermissionMixin, MarkdownEditorMixin, HistoryAdmin
 ):
     list_display = ["title", "status", "publish_at", "author", "is_featured", "visibility"]
     list_filter = ["status", "topics", "author", "is_featured"]
@@ -272,7 +280,7 @@ class ArticleAdmin(
 
 @admin.register(Page)
 class PageAdmin(
-    ContentVersionAdminMixin, PublishPermissionMixin, MarkdownEditorMixin, SimpleHistoryAdmin
+    ContentVersionAdminMixin, PublishPermissionMixin, MarkdownEditorMixin, HistoryAdmin
 ):
     list_display = ["title", "kind", "status", "updated_at"]
     publish_permission = "articles.publish_page"

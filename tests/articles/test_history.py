@@ -9,7 +9,7 @@ from articles.models import Article
 from tests.articles.admin_forms import admin_form_data
 from tests.articles.conftest import make_staff
 from tests.conftest import otp_login
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, AuthorFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +103,22 @@ def test_an_editor_reverts_an_article_to_an_earlier_version(editor_client):
     article.refresh_from_db()
     assert article.title == "First"
     assert editor_client.get(history_urls(article)["history"]).status_code == 200
+
+
+def test_a_view_only_clinician_cannot_change_a_clinicians_profile_through_its_history(
+    clinician_client,
+):
+    author = AuthorFactory(name="Ruth Lindqvist")
+    author.credentials = "LMFT, PhD"
+    author.save()
+    first = author.history.earliest("history_date")
+    url = reverse("admin:articles_author_simple_history", args=[author.pk, first.history_id])
+
+    page = clinician_client.get(url)
+    attempt = clinician_client.post(
+        url, {"name": "Forged by a reader", "slug": author.slug, "credentials": "none"}
+    )
+
+    assert page.status_code == attempt.status_code == 403
+    author.refresh_from_db()
+    assert (author.name, author.credentials) == ("Ruth Lindqvist", "LMFT, PhD")
