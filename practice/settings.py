@@ -330,6 +330,9 @@ LOGIN_REDIRECT_URL = "admin:index"
 # an authenticator app, or one of its one-time recovery codes. The issuer is the
 # name authenticator apps show next to the account.
 OTP_TOTP_ISSUER = PRACTICE_NAME
+# Nobody reads another person's authenticator key or QR code in the admin, not
+# even a superuser: a new one is enrolled with `manage.py enroll_staff_device`.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Five failed sign-ins from one address for one username lock that pair out for
 # 15 minutes; the lock then ends by itself, and other addresses are unaffected.

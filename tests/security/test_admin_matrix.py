@@ -1,0 +1,351 @@
+"""Every role gets exactly its rights on every admin URL.
+
+The URLs come from the admin itself: every registered model's own patterns and
+the site's. Each is opened with GET and with an empty POST (which submits no
+change) by someone not signed in, by a staff member signed in without a second
+factor, by an Editor, a Clinician and a superuser. A model or a view that the
+tables below do not know fails the test: whoever adds one decides who may use it.
+"""
+
+import uuid
+from dataclasses import dataclass
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+from django.urls import URLResolver, reverse
+from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_tasks_db.models import DBTaskResult
+
+from articles.models import ArticleImage
+from intake.models import (
+    AccessRecord,
+    IntakeRequest,
+    Note,
+    Notification,
+    PartnerInvitation,
+    PartnerResponse,
+    hash_token,
+    new_reference,
+)
+from intake.notifications import send_notification
+from tests.conftest import enrol_device, otp_login
+from tests.factories import ArticleFactory, AuthorFactory, PageFactory, TopicFactory
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "no second factor", "editor", "clinician", "superuser"]
+SIGNED_OUT = ("anonymous", "no second factor")
+VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
+EVERYTHING = {VIEW, ADD, CHANGE, DELETE}
+READ_ONLY = {VIEW}
+
+# What each role may do with each registered model, as the admin lets them. A role
+# not named has no right at all: every page of that model is 403 to it.
+MODEL_RIGHTS = {
+    "auth.group": {"superuser": EVERYTHING},
+    "auth.user": {"superuser": EVERYTHING},
+    # Tasks, devices and sign-in attempts: superusers only, and nobody reads or
+    # adds an authenticator key here.
+    "django_tasks_database.dbtaskresult": {"superuser": READ_ONLY},
+    "otp_totp.totpdevice": {"superuser": EVERYTHING},
+    "otp_static.staticdevice": {"superuser": EVERYTHING},
+    "axes.accessattempt": {"superuser": {VIEW, CHANGE, DELETE}},
+    "axes.accesslog": {"superuser": {VIEW, CHANGE, DELETE}},
+    "axes.accessfailurelog": {"superuser": {VIEW, CHANGE, DELETE}},
+    # Editors keep the content; clinicians read it.
+    "articles.topic": {"editor": EVERYTHING, "clinician": READ_ONLY, "superuser": EVERYTHING},
+    "articles.author": {"editor": EVERYTHING, "clinician": READ_ONLY, "superuser": EVERYTHING},
+    "articles.articleimage": {"editor": EVERYTHING, "superuser": EVERYTHING},
+    "articles.article": {"editor": EVERYTHING, "clinician": READ_ONLY, "superuser": EVERYTHING},
+    "articles.page": {"editor": EVERYTHING, "superuser": EVERYTHING},
+    # Requests come from the public form only; editors see none of intake.
+    "intake.intakerequest": {"clinician": {VIEW, CHANGE}, "superuser": {VIEW, CHANGE, DELETE}},
+    "intake.notification": {"clinician": READ_ONLY, "superuser": READ_ONLY},
+    "intake.partnerinvitation": {"clinician": READ_ONLY, "superuser": READ_ONLY},
+    "intake.accessrecord": {"superuser": READ_ONLY},
+}
+# Models whose history pages (list and old versions) need the change right.
+HISTORY_NEEDS_CHANGE = {"articles.article", "articles.author", "articles.page"}
+
+SIGNED_OUT_ANSWER = {"anonymous": (302, 302), "no second factor": (302, 302)}
+
+
+def answers(editor, clinician, superuser, **signed_out):
+    """(GET, POST) statuses per role; signed-out people are sent to sign in."""
+    return (
+        SIGNED_OUT_ANSWER
+        | {name.replace("_", " "): value for name, value in signed_out.items()}
+        | {"editor": editor, "clinician": clinician, "superuser": superuser}
+    )
+
+
+# The site's own views and the project's additions to model admins.
+VIEWS = {
+    "index": answers((200, 200), (200, 200), (200, 200)),
+    # Signed in with a second factor, the sign-in page sends you on; a post is
+    # another sign-in attempt (an empty one: asked again).
+    "login": answers(
+        (302, 200), (302, 200), (302, 200), anonymous=(200, 200), no_second_factor=(200, 200)
+    ),
+    "logout": answers((405, 200), (405, 200), (405, 200)),
+    "password_change": answers((200, 200), (200, 200), (200, 200)),
+    "password_change_done": answers((200, 405), (200, 405), (200, 405)),
+    "jsi18n": answers((200, 405), (200, 405), (200, 405)),
+    # The article form's author search: authors are public.
+    "autocomplete": answers((200, 405), (200, 405), (200, 405)),
+    "view_on_site": answers((302, 302), (302, 302), (302, 302)),
+    # The intake app's index page: nothing of it for editors.
+    "app_list": answers((404, 404), (200, 200), (200, 200)),
+    "catch_all": answers((404, 404), (404, 404), (404, 404)),
+    "auth_user_password_change": answers((403, 403), (403, 403), (200, 200)),
+    "otp_totp_totpdevice_config": answers((403, 403), (403, 403), (403, 403)),
+    "otp_totp_totpdevice_qrcode": answers((403, 403), (403, 403), (403, 403)),
+    "intake_intakerequest_revoke": answers((403, 403), (200, 302), (200, 302)),
+}
+
+# Where a standard page answers otherwise than its rights alone say, and why.
+STANDARD_EXCEPTIONS = {
+    # axes' records have no field to edit: an empty post "saves" nothing and
+    # returns to the list.
+    "axes_accessattempt_change": {"superuser": (200, 302)},
+    "axes_accesslog_change": {"superuser": (200, 302)},
+    "axes_accessfailurelog_change": {"superuser": (200, 302)},
+}
+
+STANDARD_KINDS = ("changelist", "add", "change", "delete", "history", "simple_history", "redirect")
+
+
+@dataclass(frozen=True)
+class AdminURL:
+    key: str  # a URL name, or a name for an unnamed pattern
+    kind: str  # one of STANDARD_KINDS, or "view"
+    model: str | None  # "app_label.modelname" for a model's own pattern
+
+
+def admin_urls() -> list[AdminURL]:
+    found = {}
+    for model, model_admin in admin.site._registry.items():
+        label = model._meta.label_lower
+        prefix = f"{model._meta.app_label}_{model._meta.model_name}_"
+        for pattern in model_admin.get_urls():
+            if pattern.name is None:
+                found[prefix + "redirect"] = AdminURL(prefix + "redirect", "redirect", label)
+                continue
+            kind = pattern.name.removeprefix(prefix)
+            found[pattern.name] = AdminURL(
+                pattern.name, kind if kind in STANDARD_KINDS else "view", label
+            )
+    for pattern in admin.site.get_urls():
+        if isinstance(pattern, URLResolver):
+            continue  # a model's patterns, found above
+        key = pattern.name or "catch_all"
+        found.setdefault(key, AdminURL(key, "view", None))
+    return sorted(found.values(), key=lambda url: url.key)
+
+
+def expected(url: AdminURL) -> dict[str, tuple[int, int]]:
+    if url.kind == "view":
+        assert url.key in VIEWS, f"new view not in the matrix: {url.key}"
+        return VIEWS[url.key]
+    assert url.model in MODEL_RIGHTS, f"new model not in the matrix: {url.model}"
+    rights = MODEL_RIGHTS[url.model]
+    statuses = dict(SIGNED_OUT_ANSWER)
+    for role in ("editor", "clinician", "superuser"):
+        statuses[role] = _standard(url, rights.get(role, set()))
+    return statuses | STANDARD_EXCEPTIONS.get(url.key, {})
+
+
+def _standard(url: AdminURL, rights: set[str]) -> tuple[int, int]:
+    def allowed(ok: bool) -> int:
+        return 200 if ok else 403
+
+    reads = bool(rights & {VIEW, CHANGE})
+    if url.kind == "redirect":
+        # <id>/ only points at <id>/change/, whoever asks.
+        return 302, 302
+    if url.kind == "changelist":
+        return allowed(reads), allowed(reads)
+    if url.kind in ("add", "delete"):
+        # An empty post submits nothing: the form or confirmation again.
+        right = ADD if url.kind == "add" else DELETE
+        return allowed(right in rights), allowed(right in rights)
+    if url.kind == "change":
+        return allowed(reads), allowed(CHANGE in rights)
+    # history and simple_history (an old version, with its revert form)
+    if url.model in HISTORY_NEEDS_CHANGE or url.kind == "simple_history":
+        return allowed(CHANGE in rights), allowed(CHANGE in rights)
+    return allowed(reads), allowed(reads)
+
+
+ADMIN_URLS = admin_urls()
+
+
+@pytest.fixture
+def objects(django_user_model, settings):
+    """One real object of every registered model."""
+    now = timezone.now()
+    # The production task backend, which keeps tasks in the database.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    office = django_user_model.objects.create_user("office", password="x" * 16, is_staff=True)
+    article = ArticleFactory(draft=True)
+    article.title = "Second version"
+    article.save()
+    page = PageFactory()
+    page.save()
+    author = AuthorFactory()
+    author.save()
+    intake_request = IntakeRequest.objects.create(
+        reference=new_reference(),
+        submission_key=uuid.uuid4(),
+        journey="couples",
+        name="Sam Rivera",
+        email="sam@example.com",
+        session_format="online",
+        region="Oregon",
+        payment="self_pay",
+        in_crisis="no",
+        partner_first_name="Alex",
+        partner_readiness="not_asked",
+        partner_safety="no",
+        consented_at=now,
+        acknowledged_not_emergency_at=now,
+        agreed_confidentiality_at=now,
+    )
+    invitation = PartnerInvitation.objects.create(
+        intake_request=intake_request,
+        token_hash=hash_token("a-token"),
+        expires_at=now + timezone.timedelta(days=60),
+        used_at=now,
+    )
+    PartnerResponse.objects.create(
+        invitation=invitation, intake_request=intake_request, answer="join", in_crisis="no"
+    )
+    Note.objects.create(intake_request=intake_request, body="Called back.")
+    notification = Notification.objects.create(
+        intake_request=intake_request, kind=Notification.Kind.NEW_REQUEST
+    )
+    task = send_notification.enqueue(notification_id=notification.pk)
+    return {
+        "auth.group": Group.objects.get(name="Clinicians"),
+        "auth.user": office,
+        "django_tasks_database.dbtaskresult": DBTaskResult.objects.get(pk=task.id),
+        "otp_totp.totpdevice": enrol_device(office),
+        "otp_static.staticdevice": StaticDevice.objects.create(user=office, name="Recovery"),
+        "axes.accessattempt": _axes(
+            "AccessAttempt", failures_since_start=1, get_data="", post_data=""
+        ),
+        "axes.accesslog": _axes("AccessLog"),
+        "axes.accessfailurelog": _axes("AccessFailureLog", locked_out=False),
+        "articles.topic": TopicFactory(),
+        "articles.author": author,
+        "articles.articleimage": ArticleImage.objects.create(
+            image="articles/images/missing.png", alt="A quiet room"
+        ),
+        "articles.article": article,
+        "articles.page": page,
+        "intake.intakerequest": intake_request,
+        "intake.notification": notification,
+        "intake.partnerinvitation": invitation,
+        "intake.accessrecord": AccessRecord.objects.create(
+            username="office", action=AccessRecord.Action.LOGIN
+        ),
+    }
+
+
+def _axes(model_name, **fields):
+    from django.apps import apps
+
+    model = apps.get_model("axes", model_name)
+    return model.objects.create(
+        username="someone",
+        ip_address="192.0.2.1",
+        user_agent="test",
+        path_info="/admin/login/",
+        **fields,
+    )
+
+
+def concrete(url: AdminURL, objects) -> str:
+    """The URL with real values in it."""
+    name = f"admin:{url.key}"
+    if url.kind == "view":
+        article = objects["articles.article"]
+        special = {
+            "app_list": lambda: reverse(name, kwargs={"app_label": "intake"}),
+            "catch_all": lambda: reverse("admin:index") + "no-such-page/",
+            "view_on_site": lambda: reverse(
+                name, args=[ContentType.objects.get_for_model(article).pk, article.pk]
+            ),
+            "autocomplete": lambda: (
+                reverse(name) + "?app_label=articles&model_name=article&field_name=author&term="
+            ),
+        }
+        if url.key in special:
+            return special[url.key]()
+        obj = objects.get(url.model) if url.model else None
+        if obj is None:
+            return reverse(name)
+        return reverse(name, args=[obj.pk])
+    obj = objects[url.model]
+    if url.kind in ("changelist", "add"):
+        return reverse(name)
+    if url.kind == "redirect":
+        return reverse(
+            f"admin:{url.key.removesuffix('redirect')}change", args=[obj.pk]
+        ).removesuffix("change/")
+    if url.kind == "simple_history":
+        return reverse(name, args=[obj.pk, obj.history.earliest("history_date").history_id])
+    return reverse(name, args=[obj.pk])
+
+
+def role_clients(django_user_model):
+    def member(username, group):
+        user = django_user_model.objects.create_user(username, password="x" * 16, is_staff=True)
+        user.groups.add(Group.objects.get(name=group))
+        return otp_login(Client(), user)
+
+    root = django_user_model.objects.create_superuser("root", "root@example.org", "x" * 16)
+    unverified = Client()
+    unverified.force_login(
+        django_user_model.objects.create_superuser("nofactor", "nf@example.org", "x" * 16)
+    )
+    # In order of rights: a post that does something (revoking a link) comes last.
+    return {
+        "anonymous": Client(),
+        "no second factor": unverified,
+        "editor": member("editor", "Editors"),
+        "clinician": member("clinician", "Clinicians"),
+        "superuser": otp_login(Client(), root),
+    }
+
+
+@pytest.mark.parametrize("url", ADMIN_URLS, ids=[url.key for url in ADMIN_URLS])
+def test_each_role_gets_exactly_its_rights(url, objects, django_user_model):
+    wanted = expected(url)
+    address = concrete(url, objects)
+    clients = role_clients(get_user_model())
+
+    seen = {
+        role: (clients[role].get(address).status_code, clients[role].post(address).status_code)
+        for role in ROLES
+    }
+
+    assert seen == wanted, f"{address}: " + ", ".join(
+        f"{role} {seen[role]} (expected {wanted[role]})"
+        for role in ROLES
+        if seen[role] != wanted[role]
+    )
+
+
+def test_the_matrix_covers_every_registered_model_and_the_sites_views():
+    keys = {url.key for url in ADMIN_URLS}
+    models = {url.model for url in ADMIN_URLS if url.model}
+
+    assert models == set(MODEL_RIGHTS)
+    assert {"index", "login", "logout", "autocomplete", "app_list", "catch_all"} <= keys
+    assert set(VIEWS) <= keys, set(VIEWS) - keys
