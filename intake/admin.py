@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from intake import selectors, staff
+from intake.crypto import search_hash, term_kind
 from intake.models import (
     AccessRecord,
     IntakeRequest,
@@ -145,7 +146,10 @@ class IntakeRequestAdmin(PartnerLinkRevokingMixin, admin.ModelAdmin):
         "is_adult",
         ("assigned_to", admin.RelatedOnlyFieldListFilter),
     ]
-    search_fields = ["reference", "name", "email"]
+    # Names, emails and phone numbers are encrypted: found by exact value only
+    # (get_search_results), and every search is recorded.
+    search_fields = ["reference"]
+    search_help_text = "A reference, or a person's exact email address, phone number or full name."
     list_select_related = ["assigned_to", "invitation", "preferred_clinician"]
     # get_absolute_url is this very page; a "view on site" link would lead here.
     view_on_site = False
@@ -264,6 +268,21 @@ class IntakeRequestAdmin(PartnerLinkRevokingMixin, admin.ModelAdmin):
             field.queryset = selectors.clinicians(keeping=obj.assigned_to_id if obj else None)
             field.label_from_instance = selectors.staff_name
         return form
+
+    def get_search_results(self, request, queryset, search_term):
+        return selectors.requests_matching(queryset, search_term), False
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = (getattr(response, "context_data", None) or {}).get("cl")
+        if changelist is not None and changelist.query.strip():
+            staff.requests_search_record(
+                term=changelist.query,
+                result_count=changelist.result_count,
+                by=request.user,
+                ip_address=client_address(request),
+            )
+        return response
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
@@ -466,12 +485,23 @@ class PartnerInvitationAdmin(
 class AccessRecordAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """The audit trail: superusers read it; nobody changes or deletes it here."""
 
-    list_display = ["created_at", "username", "action", "reference", "ip_address"]
+    list_display = ["created_at", "username", "action", "reference", "result_count", "ip_address"]
     list_filter = ["action", "created_at"]
     search_fields = ["username", "reference"]
+    search_help_text = (
+        "A username or reference; or a person's exact email address, phone number or "
+        "full name, to find the searches made for them."
+    )
     date_hierarchy = "created_at"
     fields = list_display
     readonly_fields = list_display
+
+    def get_search_results(self, request, queryset, search_term):
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if term:
+            found |= queryset.filter(search_hash=search_hash(term_kind(term), term))
+        return found, may_have_duplicates
 
     def has_module_permission(self, request):
         return request.user.is_active and request.user.is_superuser

@@ -4,8 +4,14 @@ Values are encrypted with Fernet (AES-128-CBC with HMAC-SHA256) using the keys i
 settings.FIELD_ENCRYPTION_KEYS: the first key encrypts, every key decrypts, so a
 new key can be put first and the old ones dropped after
 `manage.py rotate_encryption_keys` has re-encrypted everything.
+
+A requester's name, email and phone are encrypted too; staff find a request by
+them through keyed hashes (search_hash), which match an exact value and
+reveal nothing to someone without the key.
 """
 
+import hashlib
+import hmac
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -79,6 +85,72 @@ def encrypted_fields(model) -> list[str]:
     return [f.attname for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
 
 
+# --- Search hashes: finding a person by exact contact details ---------------
+
+# What a requester can be found by, and the field that keeps each one's hash.
+SEARCHABLE_CONTACT_DETAILS = ("name", "email", "phone")
+_DIGITS = frozenset("0123456789")
+
+
+def _search_key() -> bytes:
+    if settings.SEARCH_HASH_KEY:
+        return settings.SEARCH_HASH_KEY.encode()
+    # Without a key of its own, one derived from the encryption key in use;
+    # rotate_encryption_keys then computes every hash again.
+    first = settings.FIELD_ENCRYPTION_KEYS[0].strip().encode()
+    return hmac.new(first, b"intake search hash", hashlib.sha256).digest()
+
+
+def normalised(kind: str, value: str) -> str:
+    """What a detail is compared as: an email in lower case, a phone number's
+    digits, a name's words in one case with single spaces."""
+    if kind == "email":
+        return value.strip().lower()
+    if kind == "phone":
+        return "".join(character for character in value if character in _DIGITS)
+    return " ".join(value.split()).casefold()
+
+
+def search_hash(kind: str, value: str) -> str:
+    """A keyed hash (HMAC-SHA256) of a normalised name, email or phone; "" for none."""
+    text = normalised(kind, value)
+    if not text:
+        return ""
+    return hmac.new(_search_key(), f"{kind}:{text}".encode(), hashlib.sha256).hexdigest()
+
+
+def term_kind(term: str) -> str:
+    """What a search term looks like: an email address, a phone number or a name."""
+    if "@" in term:
+        return "email"
+    if len(normalised("phone", term)) >= 7 and not any(c.isalpha() for c in term):
+        return "phone"
+    return "name"
+
+
+def contact_hashes(**details: str) -> dict[str, str]:
+    """{"name_hash": …, "email_hash": …, "phone_hash": …} for the details given."""
+    return {f"{kind}_hash": search_hash(kind, value or "") for kind, value in details.items()}
+
+
+def search_hashes_refresh(*, batch_size: int = 500) -> int:
+    """Compute every request's search hashes again, with the key in use now.
+    Returns the number of requests."""
+    model = apps.get_model("intake", "IntakeRequest")
+    fields = [f"{kind}_hash" for kind in SEARCHABLE_CONTACT_DETAILS]
+    rows = model._base_manager.only("pk", *SEARCHABLE_CONTACT_DETAILS).order_by("pk")
+    count = 0
+    for start in range(0, rows.count(), batch_size):
+        batch = list(rows[start : start + batch_size])
+        for row in batch:
+            details = {kind: getattr(row, kind) for kind in SEARCHABLE_CONTACT_DETAILS}
+            for field, value in contact_hashes(**details).items():
+                setattr(row, field, value)
+        model._base_manager.bulk_update(batch, fields)
+        count += len(batch)
+    return count
+
+
 # --- Key rotation: re-encrypting what is stored with the first key -----------
 
 
@@ -133,7 +205,8 @@ def _rotate_model(model, fields: Sequence[str], batch_size: int) -> int:
 
 @transaction.atomic
 def encryption_keys_rotate(*, batch_size: int = 500) -> dict[str, int]:
-    """Re-encrypt every encrypted value of every model with the first key.
+    """Re-encrypt every encrypted value of every model with the first key, and
+    compute the search hashes again (their key may derive from it).
 
     Returns the number of values re-encrypted per model ("app_label.Model").
     All or nothing: a value no configured key opens stops the whole run.
@@ -143,4 +216,5 @@ def encryption_keys_rotate(*, batch_size: int = 500) -> dict[str, int]:
         fields = encrypted_fields(model)
         if fields:
             counts[model._meta.label] = _rotate_model(model, fields, batch_size)
+    search_hashes_refresh(batch_size=batch_size)
     return counts

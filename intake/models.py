@@ -17,7 +17,7 @@ from intake.choices import (
     SafetyAnswer,
     SessionFormat,
 )
-from intake.crypto import EncryptedTextField
+from intake.crypto import SEARCHABLE_CONTACT_DETAILS, EncryptedTextField, contact_hashes
 from practice.journeys import Journey, Readiness
 
 # No 0/O, 1/I/L: a reference is read aloud on the phone.
@@ -109,11 +109,15 @@ class IntakeRequest(PrivateAnswersMixin, models.Model):
         help_text="A partner may not be safe: no couples scheduling, never contact the partner.",
     )
 
-    # Contact details and how it is safe to use them. Name, email and phone stay
-    # searchable for staff; everything told in confidence is encrypted.
-    name = models.CharField(max_length=120)
-    email = models.EmailField(max_length=254, blank=True)
-    phone = models.CharField(max_length=32, blank=True)
+    # Contact details and how it is safe to use them, encrypted like everything
+    # told in confidence. Staff find a request by exact name, email or phone
+    # through keyed hashes of them (intake.crypto.search_hash), filled on save.
+    name = EncryptedTextField()
+    email = EncryptedTextField(blank=True)
+    phone = EncryptedTextField(blank=True)
+    name_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    email_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    phone_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
     is_email_ok = models.BooleanField("email is safe", default=False)
     is_phone_ok = models.BooleanField("phone calls are safe", default=False)
     is_text_ok = models.BooleanField("text messages are safe", default=False)
@@ -190,6 +194,15 @@ class IntakeRequest(PrivateAnswersMixin, models.Model):
 
     def __str__(self):
         return self.reference
+
+    def save(self, *args, **kwargs):
+        hashes = contact_hashes(name=self.name, email=self.email, phone=self.phone)
+        for field, value in hashes.items():
+            setattr(self, field, value)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(SEARCHABLE_CONTACT_DETAILS) & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, *hashes}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("admin:intake_intakerequest_change", args=[self.pk])
@@ -363,13 +376,16 @@ class Note(models.Model):
 
 
 class AccessRecord(models.Model):
-    """The audit trail: who opened or exported what, and staff sign-ins."""
+    """The audit trail: who opened, searched, changed or exported what, and
+    staff sign-ins."""
 
     class Action(models.TextChoices):
         VIEW = "view", "Opened a request"
+        SEARCH = "search", "Searched requests"
         CHANGE = "change", "Changed a request"
         EXPORT = "export", "Exported requests"
         REVOKE = "revoke", "Revoked a partner link"
+        REPLACE_LINK = "replace_link", "Sent a replacement partner link"
         LOGIN = "login", "Signed in"
         LOGIN_FAILED = "login_failed", "Failed sign-in"
         LOGOUT = "logout", "Signed out"
@@ -383,6 +399,11 @@ class AccessRecord(models.Model):
     action = models.CharField(max_length=16, choices=Action)
     reference = models.CharField(max_length=12, blank=True, db_index=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    # A search: never its words, only their keyed hash (intake.crypto.search_hash,
+    # the same as the request's own email_hash, phone_hash or name_hash for an
+    # exact detail), and how many requests it found.
+    search_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    result_count = models.PositiveIntegerField("results", null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

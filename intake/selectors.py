@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce, Concat, Lower, NullIf, Trim
 from django.utils import timezone
 
 from articles.models import Article, Author
+from intake.crypto import SEARCHABLE_CONTACT_DETAILS, search_hash
 from intake.models import IntakeRequest, PartnerInvitation, hash_token
 
 # Real tokens are 43 characters; anything much longer is not worth hashing.
@@ -39,6 +40,21 @@ def partner_articles():
     """The articles written for hesitant partners, as the partner page and the
     requester's confirmation list them."""
     return Article.objects.published().in_topic("for-partners").distinct()[:4]
+
+
+def requests_matching(queryset: QuerySet, term: str) -> QuerySet:
+    """The requests whose reference, or exact email, phone number or full name,
+    is `term`: the contact details are encrypted, so only their keyed hashes can
+    be compared, and a part of a name finds nothing."""
+    term = term.strip()
+    if not term:
+        return queryset
+    found = Q(reference__iexact=term) | Q(reference__iexact=f"R-{term}")
+    for kind in SEARCHABLE_CONTACT_DETAILS:
+        digest = search_hash(kind, term)
+        if digest:
+            found |= Q(**{f"{kind}_hash": digest})
+    return queryset.filter(found)
 
 
 def clinicians(*, keeping: int | None = None) -> QuerySet:

@@ -13,6 +13,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from intake.crypto import search_hash, term_kind
 from intake.models import AccessRecord, IntakeRequest, Note, PartnerInvitation
 from practice.proxy import client_address
 
@@ -47,6 +48,8 @@ def access_records_create(
     username: str = "",
     references: Iterable[str] = ("",),
     ip_address: str | None = None,
+    search_hash: str = "",
+    result_count: int | None = None,
 ) -> list[AccessRecord]:
     """Record who did what to which requests, from where: one record per reference.
 
@@ -63,9 +66,27 @@ def access_records_create(
             action=action,
             reference=reference,
             ip_address=_valid_address(ip_address),
+            search_hash=search_hash,
+            result_count=result_count,
         )
         for reference in references
     )
+
+
+def requests_search_record(
+    *, term: str, result_count: int, by: AbstractBaseUser, ip_address: str | None = None
+) -> AccessRecord:
+    """Record a search of the requests: who, when, how many it found, and the
+    keyed hash of what was searched for (never the words themselves)."""
+    term = term.strip()
+    (record,) = access_records_create(
+        action=AccessRecord.Action.SEARCH,
+        user=by,
+        ip_address=ip_address,
+        search_hash=search_hash(term_kind(term), term),
+        result_count=result_count,
+    )
+    return record
 
 
 def _address(request) -> str | None:

@@ -294,6 +294,10 @@ if not FIELD_ENCRYPTION_KEYS:
     # A fixed development key so that `make run` works out of the box; a system
     # check (practice/checks.py) warns about it on every start.
     FIELD_ENCRYPTION_KEYS = ["aBgUL06XpIY8JeFrBwIGAaN6c3UtcgCSC9SsRTJ7V7A="]
+# The key of the hashes that let staff find a request by exact email, phone or
+# name, which are stored encrypted. Without one, a key derived from the first
+# FIELD_ENCRYPTION_KEYS key (rotate_encryption_keys then computes the hashes again).
+SEARCH_HASH_KEY = env("SEARCH_HASH_KEY", default="")
 FIELD_ENCRYPTION_DEVELOPMENT_KEY = FIELD_ENCRYPTION_KEYS == [
     "aBgUL06XpIY8JeFrBwIGAaN6c3UtcgCSC9SsRTJ7V7A="
 ]

@@ -7,7 +7,6 @@ factor, by an Editor, a Clinician and a superuser. A model or a view that the
 tables below do not know fails the test: whoever adds one decides who may use it.
 """
 
-import uuid
 from dataclasses import dataclass
 
 import pytest
@@ -17,24 +16,22 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLResolver, reverse
-from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_tasks_db.models import DBTaskResult
 
 from articles.models import ArticleImage
-from intake.models import (
-    AccessRecord,
-    IntakeRequest,
-    Note,
-    Notification,
-    PartnerInvitation,
-    PartnerResponse,
-    hash_token,
-    new_reference,
-)
+from intake.models import AccessRecord
 from intake.notifications import send_notification
 from tests.conftest import enrol_device, otp_login
-from tests.factories import ArticleFactory, AuthorFactory, PageFactory, TopicFactory
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    NoteFactory,
+    NotificationFactory,
+    PageFactory,
+    PartnerResponseFactory,
+    TopicFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -188,7 +185,6 @@ ADMIN_URLS = admin_urls()
 @pytest.fixture
 def objects(django_user_model, settings):
     """One real object of every registered model."""
-    now = timezone.now()
     # The production task backend, which keeps tasks in the database.
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     office = django_user_model.objects.create_user("office", password="x" * 16, is_staff=True)
@@ -199,36 +195,10 @@ def objects(django_user_model, settings):
     page.save()
     author = AuthorFactory()
     author.save()
-    intake_request = IntakeRequest.objects.create(
-        reference=new_reference(),
-        submission_key=uuid.uuid4(),
-        journey="couples",
-        name="Sam Rivera",
-        email="sam@example.com",
-        session_format="online",
-        region="Oregon",
-        payment="self_pay",
-        in_crisis="no",
-        partner_first_name="Alex",
-        partner_readiness="not_asked",
-        partner_safety="no",
-        consented_at=now,
-        acknowledged_not_emergency_at=now,
-        agreed_confidentiality_at=now,
-    )
-    invitation = PartnerInvitation.objects.create(
-        intake_request=intake_request,
-        token_hash=hash_token("a-token"),
-        expires_at=now + timezone.timedelta(days=60),
-        used_at=now,
-    )
-    PartnerResponse.objects.create(
-        invitation=invitation, intake_request=intake_request, answer="join", in_crisis="no"
-    )
-    Note.objects.create(intake_request=intake_request, body="Called back.")
-    notification = Notification.objects.create(
-        intake_request=intake_request, kind=Notification.Kind.NEW_REQUEST
-    )
+    answer = PartnerResponseFactory()
+    intake_request, invitation = answer.intake_request, answer.invitation
+    NoteFactory(intake_request=intake_request)
+    notification = NotificationFactory(intake_request=intake_request)
     task = send_notification.enqueue(notification_id=notification.pk)
     return {
         "auth.group": Group.objects.get(name="Clinicians"),

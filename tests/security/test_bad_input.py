@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from intake import spam
+from intake.crypto import search_hash
 from intake.models import IntakeRequest, PartnerResponse
 from tests.intake.journeys import (
     partner_post,
@@ -281,7 +282,8 @@ def test_markup_is_shown_escaped_to_staff(client, staff_client, couples_token, p
             partner_first_name=payload,
         ),
     )  # fmt: skip
-    intake_request = IntakeRequest.objects.get(name=payload)
+    # Names are encrypted: a request is found by the keyed hash of its name.
+    intake_request = IntakeRequest.objects.get(name_hash=search_hash("name", payload))
     client.post(
         partner_url(couples_token),
         partner_post(name=payload, message=payload, availability_notes=payload),

@@ -6,8 +6,9 @@ from intake import crypto
 
 class Command(BaseCommand):
     help = (
-        "Re-encrypt every encrypted value with the first key in FIELD_ENCRYPTION_KEYS. "
-        "Put the new key first, keep the old ones after it, run this, then drop the old keys."
+        "Re-encrypt every encrypted value with the first key in FIELD_ENCRYPTION_KEYS, and "
+        "compute the search hashes again. Put the new key first, keep the old ones after "
+        "it, run this, then drop the old keys."
     )
 
     def add_arguments(self, parser):
