@@ -8,16 +8,16 @@ opening or export of a request leaves an AccessRecord.
 import csv
 
 from django.contrib import admin, messages
-from django.contrib.admin.utils import flatten_fieldsets, unquote
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.utils import flatten_fieldsets
 from django.db.models import F
-from django.http import Http404, HttpResponse, HttpResponseRedirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.translation import ngettext
 
 from intake import selectors, staff
+from intake.choices import JOURNEY_SHORT, READINESS_SHORT
 from intake.crypto import search_hash, term_kind
 from intake.models import (
     AccessRecord,
@@ -28,6 +28,7 @@ from intake.models import (
     PartnerResponse,
 )
 from intake.notifications import notification_send
+from intake.request_page import RequestPageMixin
 from practice.proxy import client_address
 
 
@@ -70,7 +71,10 @@ class PartnerLinkRevokingMixin:
                 invitation=invitation, by=request.user, ip_address=client_address(request)
             )
             count += 1
-        self.message_user(request, f"Revoked {count} partner link(s).")
+        self.message_user(
+            request,
+            ngettext("Revoked %d partner link.", "Revoked %d partner links.", count) % count,
+        )
 
 
 class NoteInline(AppendOnlyMixin, admin.StackedInline):
@@ -91,13 +95,13 @@ class NoteInline(AppendOnlyMixin, admin.StackedInline):
     def written_by(self, obj):
         if obj.pk is None:
             return "You"
-        return obj.author.get_username() if obj.author else "-"
+        return selectors.staff_name(obj.author) if obj.author else "-"
 
     @admin.display(description="written")
     def written_at(self, obj):
         if obj.pk is None:
             return "When saved"
-        return f"{timezone.localtime(obj.created_at):%Y-%m-%d %H:%M}"
+        return date_format(timezone.localtime(obj.created_at), "DATETIME_FORMAT")
 
 
 class PartnerResponseInline(ReadOnlyMixin, admin.StackedInline):
@@ -123,21 +127,55 @@ class PartnerResponseInline(ReadOnlyMixin, admin.StackedInline):
     verbose_name_plural = "partner's answers (never shown to the requester)"
 
 
+class QueueFilter(admin.SimpleListFilter):
+    """The queue shows requests still to deal with unless another view is chosen
+    (or a status is, which then decides)."""
+
+    title = "queue"
+    parameter_name = "queue"
+
+    def lookups(self, request, model_admin):
+        return [("done", "Closed or referred"), ("all", "All requests")]
+
+    def choices(self, changelist):
+        yield {
+            "selected": self.value() is None,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": "Open (still to deal with)",
+        }
+        for value, label in self.lookup_choices:
+            yield {
+                "selected": self.value() == value,
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": label,
+            }
+
+    def queryset(self, request, queryset):
+        if self.value() == "done":
+            return queryset.filter(status__in=IntakeRequest.DONE_STATUSES)
+        if self.value() == "all" or "status__exact" in request.GET:
+            return queryset
+        return queryset.waiting()
+
+
 @admin.register(IntakeRequest)
-class IntakeRequestAdmin(PartnerLinkRevokingMixin, admin.ModelAdmin):
+class IntakeRequestAdmin(RequestPageMixin, PartnerLinkRevokingMixin, admin.ModelAdmin):
+    # Fits 1280 pixels (static/css/admin-requests.css): short labels, one line each.
     list_display = [
         "reference",
-        "created_at",
-        "journey",
-        "partner_readiness",
+        "received",
+        "journey_short",
+        "readiness_short",
         "status",
         "urgent",
         "safety",
         "under_18",
-        "assigned_to",
-        "partner_answered_display",
+        "assigned",
+        "partner_answered",
     ]
+    ordering = IntakeRequest.TRIAGE_ORDER
     list_filter = [
+        QueueFilter,
         "status",
         "journey",
         "partner_readiness",
@@ -195,13 +233,15 @@ class IntakeRequestAdmin(PartnerLinkRevokingMixin, admin.ModelAdmin):
         (
             "Consent and timestamps",
             {
+                # Rarely needed in triage: folded away, a click to open.
+                "classes": ["collapse"],
                 "fields": [
                     "consented_at",
                     "acknowledged_not_emergency_at",
                     "created_at",
                     "updated_at",
                     "closed_at",
-                ]
+                ],
             },
         ),
     ]
@@ -231,15 +271,42 @@ class IntakeRequestAdmin(PartnerLinkRevokingMixin, admin.ModelAdmin):
     def under_18(self, obj):
         return "-" if obj.is_adult else format_html("<strong>{}</strong>", "Under 18")
 
+    @admin.display(description="received", ordering="created_at")
+    def received(self, obj):
+        return date_format(timezone.localtime(obj.created_at), "DATETIME_FORMAT")
+
+    @admin.display(description="journey", ordering="journey")
+    def journey_short(self, obj):
+        return JOURNEY_SHORT.get(obj.journey, obj.journey)
+
+    @admin.display(description="readiness", ordering="partner_readiness")
+    def readiness_short(self, obj):
+        return READINESS_SHORT.get(obj.partner_readiness, "-")
+
+    @admin.display(description="assigned", ordering="assigned_to")
+    def assigned(self, obj):
+        return selectors.staff_name(obj.assigned_to) if obj.assigned_to else "-"
+
     @admin.display(description="partner answered")
-    def partner_answered_display(self, obj):
-        if not obj.is_couples:
-            return "-"
-        return "Yes" if obj.partner_answered else "Not yet"
+    def partner_answered(self, obj):
+        return obj.partner_link_state
+
+    class Media:
+        css = {"all": ["css/admin-requests.css"]}
 
     @admin.display(description="asked for the partner link by email")
     def link_emailed(self, obj):
         return "Yes" if obj.wants_link_emailed else "No"
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and not obj.is_couples:
+            # Nothing to see for an individual request: folded away.
+            return [
+                (name, {**options, "classes": ["collapse"]} if name == "Couples" else options)
+                for name, options in fieldsets
+            ]
+        return fieldsets
 
     def get_readonly_fields(self, request, obj=None):
         # Staff change the status and the assigned clinician (through
@@ -284,28 +351,6 @@ class IntakeRequestAdmin(PartnerLinkRevokingMixin, admin.ModelAdmin):
             )
         return response
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        response = super().change_view(request, object_id, form_url, extra_context)
-        # Only a page actually shown counts as an opening.
-        if request.method == "GET" and response.status_code == 200:
-            obj = response.context_data["original"]
-            staff.access_records_create(
-                action=AccessRecord.Action.VIEW,
-                user=request.user,
-                references=[obj.reference],
-                ip_address=client_address(request),
-            )
-        return response
-
-    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        invitation = getattr(obj, "invitation", None) if obj else None
-        context["can_revoke_partner_link"] = bool(
-            invitation
-            and invitation.state in ("active", "expired")
-            and self.has_revoke_permission(request)
-        )
-        return super().render_change_form(request, context, add, change, form_url, obj)
-
     def save_model(self, request, obj, form, change):
         staff.request_triage_save(
             intake_request=obj, by=request.user, ip_address=client_address(request)
@@ -320,44 +365,6 @@ class IntakeRequestAdmin(PartnerLinkRevokingMixin, admin.ModelAdmin):
             if note._state.adding:
                 staff.note_create(intake_request=form.instance, author=request.user, body=note.body)
 
-    # --- Revoking a partner link from the change page ----------------------------
-
-    def get_urls(self):
-        return [
-            path(
-                "<path:object_id>/revoke-partner-link/",
-                self.admin_site.admin_view(self.revoke_partner_link_view),
-                name="intake_intakerequest_revoke",
-            ),
-            *super().get_urls(),
-        ]
-
-    def revoke_partner_link_view(self, request, object_id):
-        if not (self.has_view_permission(request) and self.has_revoke_permission(request)):
-            raise PermissionDenied
-        obj = self.get_object(request, unquote(object_id))
-        invitation = getattr(obj, "invitation", None) if obj else None
-        if invitation is None:
-            raise Http404("This request has no partner link.")
-        change_url = reverse("admin:intake_intakerequest_change", args=[obj.pk])
-        if request.method == "POST":
-            staff.invitation_revoke(
-                invitation=invitation, by=request.user, ip_address=client_address(request)
-            )
-            self.message_user(request, f"The partner link of {obj.reference} no longer works.")
-            return HttpResponseRedirect(change_url)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Revoke the partner link?",
-            "opts": self.opts,
-            "original": obj,
-            "invitation_summary": invitation.summary,
-            "change_url": change_url,
-        }
-        return TemplateResponse(
-            request, "admin/intake/intakerequest/revoke_confirmation.html", context
-        )
-
     # --- Actions -----------------------------------------------------------------
 
     @admin.action(description="Assign to me", permissions=["change"])
@@ -369,7 +376,11 @@ class IntakeRequestAdmin(PartnerLinkRevokingMixin, admin.ModelAdmin):
                 by=request.user,
                 ip_address=client_address(request),
             )
-        self.message_user(request, f"Assigned {len(queryset)} request(s) to you.")
+        count = len(queryset)
+        self.message_user(
+            request,
+            ngettext("Assigned %d request to you.", "Assigned %d requests to you.", count) % count,
+        )
 
     def _set_status(self, request, queryset, status):
         for obj in queryset:
@@ -380,7 +391,13 @@ class IntakeRequestAdmin(PartnerLinkRevokingMixin, admin.ModelAdmin):
                 ip_address=client_address(request),
             )
         label = IntakeRequest.Status(status).label.lower()
-        self.message_user(request, f"Marked {len(queryset)} request(s) as {label}.")
+        count = len(queryset)
+        message = ngettext(
+            "Marked %(count)d request as %(status)s.",
+            "Marked %(count)d requests as %(status)s.",
+            count,
+        )
+        self.message_user(request, message % {"count": count, "status": label})
 
     @admin.action(description="Mark contacted", permissions=["change"])
     def mark_contacted(self, request, queryset):
@@ -453,7 +470,9 @@ class NotificationAdmin(ReadOnlyMixin, IntakeRequestReferenceMixin, admin.ModelA
                 messages.WARNING,
             )
         else:
-            self.message_user(request, f"Sent {sent} notification(s).")
+            self.message_user(
+                request, ngettext("Sent %d notification.", "Sent %d notifications.", sent) % sent
+            )
 
 
 @admin.register(PartnerInvitation)

@@ -3,6 +3,23 @@ readiness (practice/journeys.py, which article calls to action share)."""
 
 from django.db import models
 
+from practice.journeys import Journey, Readiness
+
+# The journeys and readiness in a word or two, for the staff's queue, where the
+# requester's own wording would not fit a column.
+JOURNEY_SHORT = {
+    Journey.INDIVIDUAL: "Individual",
+    Journey.COUPLES: "Couples",
+    Journey.INTENSIVE: "Intensive",
+    Journey.CONSULT: "Consultation",
+}
+READINESS_SHORT = {
+    Readiness.AGREED: "Wants to come",
+    Readiness.UNSURE: "Unsure",
+    Readiness.DECLINED: "Said no for now",
+    Readiness.NOT_ASKED: "Not asked yet",
+}
+
 
 class NextStep(models.TextChoices):
     """What a requester wants while their partner decides."""

@@ -14,7 +14,7 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 
-from intake.models import IntakeRequest, InvitationNotUsable, Notification
+from intake.models import PARTNER_LINK_KINDS, IntakeRequest, InvitationNotUsable, Notification
 from intake.selectors import invitation_usable_for
 from practice.journeys import Journey
 
@@ -23,6 +23,7 @@ _TEMPLATES = {
     Notification.Kind.PARTNER_ANSWER: "intake/email/partner_answer",
     Notification.Kind.RECEIPT: "intake/email/receipt",
     Notification.Kind.PARTNER_LINK: "intake/email/partner_link",
+    Notification.Kind.NEW_PARTNER_LINK: "intake/email/new_partner_link",
 }
 
 
@@ -87,7 +88,7 @@ def notification_email(*, notification: Notification) -> EmailMessage:
     else:
         recipients = [intake_request.email]
         from_email = sender(intake_request)
-    if kind == Notification.Kind.PARTNER_LINK:
+    if kind in PARTNER_LINK_KINDS:
         invitation = invitation_usable_for(intake_request=intake_request)
         if invitation is None or not notification.secret:
             raise InvitationNotUsable

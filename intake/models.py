@@ -4,9 +4,10 @@ import secrets
 from django.conf import settings
 from django.contrib import admin
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from intake.choices import (
     Availability,
@@ -45,7 +46,8 @@ def answer_label(choices: type[models.TextChoices], value: str) -> str:
 
 
 def _when(moment) -> str:
-    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
+    # The admin's one date format (practice/formats/en/formats.py).
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
 class PrivateAnswersMixin:
@@ -65,6 +67,13 @@ class PrivateAnswersMixin:
 
 
 class IntakeRequestQuerySet(models.QuerySet):
+    def waiting(self):
+        """Requests still to be dealt with: neither closed nor referred elsewhere."""
+        return self.exclude(status__in=IntakeRequest.DONE_STATUSES)
+
+    def in_triage_order(self):
+        return self.order_by(*IntakeRequest.TRIAGE_ORDER)
+
     def purgeable(self, *, now=None):
         """Closed requests past the retention period."""
         now = now or timezone.now()
@@ -83,6 +92,17 @@ class IntakeRequest(PrivateAnswersMixin, models.Model):
         BECAME_CLIENT = "became_client", "Became a client"
         REFERRED = "referred", "Referred elsewhere"
         CLOSED = "closed", "Closed"
+
+    # Requests staff have finished with; the queue hides them unless asked.
+    DONE_STATUSES = (Status.CLOSED, Status.REFERRED)
+    # The queue: urgent first, then safety follow-up, then new ones before those
+    # already in hand, oldest first within each.
+    TRIAGE_ORDER = (
+        F("is_urgent").desc(),
+        F("is_safety_flagged").desc(),
+        Case(When(status=Status.NEW, then=Value(0)), default=Value(1)).asc(),
+        F("created_at").asc(),
+    )
 
     reference = models.CharField(max_length=12, unique=True, editable=False)
     # Set by the form when it is shown: posting the same form twice finds this.
@@ -257,6 +277,23 @@ class IntakeRequest(PrivateAnswersMixin, models.Model):
         return "; ".join(wanted) or "-"
 
     @property
+    def partner_link_state(self) -> str:
+        """The partner's side in a word, for the queue: "-" for no couples journey,
+        "No link" when none was made (safety follow-up), then Yes (answered),
+        Revoked, Expired or Not yet."""
+        if not self.is_couples:
+            return "-"
+        invitation = getattr(self, "invitation", None)
+        if invitation is None:
+            return "No link"
+        return {
+            "answered": "Yes",
+            "revoked": "Revoked",
+            "expired": "Expired",
+            "active": "Not yet",
+        }[invitation.state]
+
+    @property
     @admin.display(description="partner link")
     def partner_link_summary(self) -> str:
         invitation = getattr(self, "invitation", None)
@@ -424,6 +461,7 @@ class Notification(models.Model):
         PARTNER_ANSWER = "partner_answer", "Partner answered (to the practice)"
         RECEIPT = "receipt", "Receipt (to the requester)"
         PARTNER_LINK = "partner_link", "Partner link (to the requester)"
+        NEW_PARTNER_LINK = "new_partner_link", "Replacement partner link (to the requester)"
 
     intake_request = models.ForeignKey(
         IntakeRequest, on_delete=models.CASCADE, related_name="notifications"
@@ -448,3 +486,7 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} for {self.intake_request.reference}"
+
+
+# The emails that carry a partner link (and so a token, until sent).
+PARTNER_LINK_KINDS = (Notification.Kind.PARTNER_LINK, Notification.Kind.NEW_PARTNER_LINK)

@@ -68,6 +68,20 @@ def notifications_queue(
     return notifications
 
 
+def notifications_withdraw(*, intake_request: IntakeRequest, kind: str, reason: str) -> int:
+    """Give up the request's unsent emails of one kind (a link they carry was
+    replaced): their secret is wiped and no retry will send them. Returns how many."""
+    unsent = Notification.objects.filter(
+        intake_request=intake_request, kind=kind, sent_at__isnull=True
+    )
+    # Wiping the secret, not setting one (bandit reads "secret" as a password).
+    return unsent.update(
+        secret="",  # nosec B106
+        attempts=NOTIFICATION_MAX_ATTEMPTS,
+        last_error=reason[:200],
+    )
+
+
 def _notification_enqueue(notification_id: int) -> None:
     send_notification.enqueue(notification_id=notification_id)
 

@@ -12,12 +12,15 @@ from dataclasses import asdict, dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
 from intake.choices import CrisisAnswer, SafetyAnswer
 from intake.models import (
+    PARTNER_LINK_KINDS,
+    AccessRecord,
     IntakeRequest,
     InvitationNotUsable,
     Notification,
@@ -26,7 +29,12 @@ from intake.models import (
     hash_token,
     new_reference,
 )
-from intake.notifications import notification_queue, notifications_queue
+from intake.notifications import (
+    notification_queue,
+    notifications_queue,
+    notifications_withdraw,
+)
+from intake.staff import access_records_create
 from practice.journeys import COUPLES_JOURNEYS, Journey
 
 
@@ -263,6 +271,70 @@ def invitation_create(*, intake_request: IntakeRequest) -> tuple[PartnerInvitati
         expires_at=timezone.now() + timedelta(days=settings.INTAKE_INVITATION_DAYS),
     )
     return invitation, token
+
+
+class InvitationNotReplaceable(Exception):
+    """A new partner link cannot be sent for this request; the message says why."""
+
+
+def invitation_replacement_refusal(*, intake_request: IntakeRequest) -> str | None:
+    """Why no replacement link can be sent for the request, or None if one can."""
+    if intake_request.journey not in COUPLES_JOURNEYS:
+        return "Only couples requests have a partner link."
+    if intake_request.is_safety_flagged:
+        return "This request is flagged for safety follow-up: it never gets a partner link."
+    invitation = getattr(intake_request, "invitation", None)
+    if invitation is not None and invitation.used_at:
+        return "The partner has answered already."
+    if not (intake_request.email and intake_request.is_email_ok):
+        return "They gave no email address that is safe to use, so a new link cannot be sent."
+    return None
+
+
+@sensitive_variables("token")
+@transaction.atomic
+def invitation_replace(
+    *,
+    intake_request: IntakeRequest,
+    by: AbstractBaseUser | None = None,
+    ip_address: str | None = None,
+) -> PartnerInvitation:
+    """A new partner link in place of the request's old one, for the requester only.
+
+    The old link stops working at once (its hash is replaced; an answered link is
+    never replaced). The new token is shown to nobody: it goes only into an email
+    to the requester's own address, through the outbox (the row keeps it
+    encrypted, and wipes it once sent); earlier unsent link emails are withdrawn.
+    Staff who ask for it (`by`) leave an access record. Raises
+    InvitationNotReplaceable with the reason when no link may be sent.
+    """
+    locked = IntakeRequest.objects.select_for_update().get(pk=intake_request.pk)
+    refusal = invitation_replacement_refusal(intake_request=locked)
+    if refusal:
+        raise InvitationNotReplaceable(refusal)
+    now = timezone.now()
+    token = secrets.token_urlsafe(32)  # 256 bits, as invitation_create
+    invitation, _created = PartnerInvitation.objects.update_or_create(
+        intake_request=locked,
+        defaults={
+            "token_hash": hash_token(token),
+            "created_at": now,
+            "expires_at": now + timedelta(days=settings.INTAKE_INVITATION_DAYS),
+            "revoked_at": None,
+            "revoked_by": None,
+        },
+    )
+    for kind in PARTNER_LINK_KINDS:
+        notifications_withdraw(intake_request=locked, kind=kind, reason="Replaced")
+    notification_queue(intake_request=locked, kind=Notification.Kind.NEW_PARTNER_LINK, secret=token)
+    if by is not None:
+        access_records_create(
+            action=AccessRecord.Action.REPLACE_LINK,
+            user=by,
+            references=[locked.reference],
+            ip_address=ip_address,
+        )
+    return invitation
 
 
 @sensitive_variables()

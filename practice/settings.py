@@ -417,6 +417,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 # --- Internationalisation ---------------------------------------------------
 
 LANGUAGE_CODE = "en-us"
+# Dates and times in the admin: one format (practice/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["practice.formats"]
 TIME_ZONE = env("TIME_ZONE", default="America/Los_Angeles")
 USE_I18N = True
 USE_TZ = True

@@ -4,6 +4,7 @@ reader user would, never by CSS class."""
 
 import re
 
+from django.urls import reverse
 from playwright.sync_api import Locator, Page, expect
 
 REFERENCE = re.compile(r"^R-[A-Z0-9]{6,}$")
@@ -125,3 +126,13 @@ def answer_as_partner(page: Page, answer: str, *, safety: str = "No", crisis: st
         page.get_by_role("button", name="Send my answer").click()
     # No retrying: the answer has been sent, and where it landed is final.
     assert page.url.endswith("/request/partner/done/"), page.locator("main").inner_text()
+
+
+def sign_in_staff(page: Page, site: str, username: str, password: str, code: str) -> None:
+    """The admin's one sign-in form: username, password and the app's code."""
+    page.goto(site + reverse("admin:login"))
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_label("Code").fill(code)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(site + reverse("admin:index"))

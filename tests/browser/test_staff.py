@@ -51,12 +51,7 @@ def staff_member(username, permissions):
 
 
 def sign_in(page, site, user, device):
-    page.goto(site + reverse("admin:login"))
-    page.locator("#id_username").fill(user.username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("#id_otp_token").fill(totp_code(device))
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(site + reverse("admin:index"))
+    steps.sign_in_staff(page, site, user.username, PASSWORD, totp_code(device))
 
 
 def test_clinician_finds_the_new_request_adds_a_note_and_changes_its_status(
