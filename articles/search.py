@@ -347,7 +347,8 @@ class _FtsRank(Func):
     matches and a summary match four."""
 
     template = (
-        f"COALESCE((SELECT -bm25({FTS_TABLE}, 10.0, 4.0, 1.0) FROM {FTS_TABLE} "
+        # The table name is a constant; the query text goes in as a parameter.
+        f"COALESCE((SELECT -bm25({FTS_TABLE}, 10.0, 4.0, 1.0) FROM {FTS_TABLE} "  # nosec B608
         f"WHERE {FTS_TABLE} MATCH %(expressions)s), 0.0)"
     )
     arg_joiner = " AND rowid = "
@@ -362,7 +363,8 @@ def document_filter(query: Query, vendor: str) -> Q:
     if vendor == "postgresql":
         return Q(search_document=_postgres_query(query))
     match = _sqlite_match(query)
-    matches = RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", (match,))
+    # A constant table name; the match expression is a parameter.
+    matches = RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", (match,))  # nosec B608 B611
     return Q(pk__in=matches)
 
 
@@ -386,15 +388,15 @@ def rank(query: Query, vendor: str):
 # For each typed word that is not in the word list, the closest word that is.
 # `%` (similarity above pg_trgm's threshold, 0.3) is what the trigram index
 # answers; similarity() then orders its few hits.
-POSTGRES_CORRECTIONS = f"""
+POSTGRES_CORRECTIONS = """
     SELECT typed, (
-        SELECT word FROM {WORD_TABLE}
+        SELECT word FROM articles_searchword
         WHERE word %% typed AND similarity(word, typed) >= %s
         ORDER BY similarity(word, typed) DESC, articles DESC, word
         LIMIT 1
     )
     FROM unnest(%s::text[]) AS typed
-    WHERE NOT EXISTS (SELECT 1 FROM {WORD_TABLE} WHERE word = typed)
+    WHERE NOT EXISTS (SELECT 1 FROM articles_searchword WHERE word = typed)
 """
 
 
@@ -410,7 +412,7 @@ def spelling_corrections(words: list[str], *, using: str) -> dict[str, str]:
         # SQLite (development): the vocabulary of words of similar length, compared in Python.
         shortest, longest = min(map(len, words)) - 2, max(map(len, words)) + 2
         cursor.execute(
-            f"SELECT term FROM {FTS_VOCABULARY} WHERE length(term) BETWEEN %s AND %s",
+            f"SELECT term FROM {FTS_VOCABULARY} WHERE length(term) BETWEEN %s AND %s",  # nosec B608
             [shortest, longest],
         )
         vocabulary = [term for (term,) in cursor.fetchall()]

@@ -149,7 +149,7 @@ def request_form(request):
                     "is_repeat": True,
                 }
             if created.flags.is_safety_flagged:
-                previous |= {"safety_concern": True, "token": None, "link_emailed": False}
+                previous |= {"safety_concern": True, "token": None, "link_emailed": False}  # nosec B105
             request.session[DONE_SESSION_KEY] = previous
             return redirect("intake:done")
         intake_request = created.intake_request

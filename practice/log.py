@@ -41,7 +41,8 @@ def escape_for_log(text: str) -> str:
     return _UNPRINTABLE.sub(_escaped_character, text)
 
 
-_TOKEN_PLACEHOLDER = "token-placeholder"
+# A stand-in for the token while the partner URL is reversed, not a secret.
+_TOKEN_PLACEHOLDER = "token-placeholder"  # nosec B105
 # Until the URLs can be read (while apps load, or when they fail to import),
 # anything shaped like a partner token (43 URL-safe characters) is hidden.
 _TOKEN_SHAPED = re.compile(r"()[A-Za-z0-9_-]{32,}")
