@@ -44,6 +44,10 @@ def run() -> Verdict:
         problems.append(f"{len(unanswered)} post(s) without an answer")
     if len(posts) != POSTS:
         problems.append(f"{len(posts)} posts made instead of {POSTS}")
+    if len(confirmed) != len(posts):
+        # Every post is a valid request: one shown the form again means the
+        # drill's answers no longer fit the form, and nothing was tested.
+        problems.append(f"{len(posts) - len(confirmed)} valid post(s) not confirmed")
     if len(stored) != len(confirmed):
         problems.append(f"{len(stored)} stored for {len(confirmed)} confirmed")
     summary = (
