@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from intake.views import DONE_SESSION_KEY, PARTNER_DONE_SESSION_KEY
+from practice.sessions import SEALED_PREFIX, SEPARATOR, _unsealed
 from tests.intake.journeys import (
     couples_request_with_token,
     partner_post,
@@ -100,3 +101,19 @@ def test_a_confirmation_is_forgotten_after_half_an_hour_even_if_the_session_live
 
     assert response["Location"] == reverse("intake:request")
     assert DONE_SESSION_KEY not in client.session
+
+
+def test_the_cookie_copy_of_the_session_loses_the_token_with_the_first_view(client, settings):
+    # An anonymous session also travels sealed in its cookie (practice.sessions,
+    # for a Redis outage): on a shared device that copy must forget the link too.
+    _request, token = couples_request_with_token(client)
+
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    sealed = cookie.removeprefix(SEALED_PREFIX).partition(SEPARATOR)[2] or cookie.removeprefix(
+        SEALED_PREFIX
+    )
+    copy = _unsealed(sealed)
+
+    assert copy is not None
+    assert token not in str(copy)
+    assert copy[DONE_SESSION_KEY]["reference"] == _request.reference
