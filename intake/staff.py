@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from intake.crypto import search_hash, term_kind
 from intake.models import AccessRecord, IntakeRequest, Note, PartnerInvitation
+from intake.selectors import staff_name
 from practice.proxy import client_address
 
 EXPORT_HEADER = [
@@ -208,7 +209,7 @@ def _export_row(intake_request: IntakeRequest) -> list[str]:
         intake_request.get_status_display(),
         "yes" if intake_request.is_urgent else "no",
         "yes" if intake_request.is_safety_flagged else "no",
-        (assigned.get_full_name() or assigned.get_username()) if assigned else "",
+        staff_name(assigned) if assigned else "",
         intake_request.region,
         intake_request.get_session_format_display(),
         intake_request.get_payment_display(),
