@@ -116,7 +116,8 @@ def request_create(
     """Store a request, its partner invitation if one applies, and its notifications.
 
     The same submission_key twice (a double click, back and resend) stores one
-    request; the second call returns the first one with is_new False.
+    request; the second call returns the first one with is_new False. A key
+    sent again by someone else (see _sent_again) is a request of its own.
 
     Someone under 18 (is_adult False) gets no couples request and no partner
     link: a couples journey is stored as a request for individual sessions,
@@ -174,12 +175,7 @@ def request_create(
         try:
             return _request_store(fields, reference=new_reference(), flags=flags)
         except IntegrityError:
-            existing = _safety_answers_keep(
-                submission_key=submission_key,
-                in_crisis=in_crisis,
-                partner_safety=partner_safety,
-                now=now,
-            )
+            existing = _sent_again(fields, now=now)
             if existing:
                 return RequestCreated(
                     intake_request=existing,
@@ -188,29 +184,47 @@ def request_create(
                     is_new=False,
                     flags=flags,
                 )
-            # Otherwise the random reference was taken: try another.
+            # Otherwise the random reference was taken, or the key was another
+            # person's and fields now carry one of their own: try again.
     raise IntegrityError("Could not find a free request reference.")
+
+
+def _is_same_sender(intake_request: IntakeRequest, fields: dict) -> bool:
+    """Whether a form sent with a stored request's key comes from the person who
+    sent that request: the same name and the same ways to reach them."""
+    return all(getattr(intake_request, name) == fields[name] for name in ("name", "email", "phone"))
 
 
 @sensitive_variables()
 @transaction.atomic
-def _safety_answers_keep(
-    *, submission_key: uuid.UUID, in_crisis: str, partner_safety: str, now
-) -> IntakeRequest | None:
-    """The first request of a form sent again (Back, an edit, Send again), with
-    the repeat's safety answers kept: a safety answer is never discarded.
+def _sent_again(fields: dict, *, now) -> IntakeRequest | None:
+    """The first request of a form sent again (Back, an edit, Send again after an
+    answer lost on the way), with the repeat's safety answers kept: a safety
+    answer is never discarded.
 
     Only an answer that raises the stored one replaces it (never a lower one),
     and the flags rise through safety_flags, the one rule. A newly raised
     safety concern also closes an open partner link, as a first request with
-    that answer would never have had one. None when no request has the key.
+    that answer would never have had one.
+
+    None when no request has the key, and for a form with another sender's key
+    (a saved copy of someone's page, filled in by someone else): that is a
+    first request, not a repeat, so it must neither be dropped nor touch the
+    other person's request. fields then get a key of their own, and the caller
+    stores them like any first request.
     """
     existing = (
-        IntakeRequest.objects.select_for_update().filter(submission_key=submission_key).first()
+        IntakeRequest.objects.select_for_update()
+        .filter(submission_key=fields["submission_key"])
+        .first()
     )
     if existing is None:
         return None
+    if not _is_same_sender(existing, fields):
+        fields["submission_key"] = uuid.uuid4()
+        return None
     stored = safety_flags(in_crisis=existing.in_crisis, partner_safety=existing.partner_safety)
+    in_crisis, partner_safety = fields["in_crisis"], fields["partner_safety"]
     sent = safety_flags(in_crisis=in_crisis, partner_safety=partner_safety)
     changed = []
     if sent.is_urgent and not stored.is_urgent:

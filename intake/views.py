@@ -127,15 +127,30 @@ def request_form(request):
             response = _request_form_page(request, form, status=503)
             response["Retry-After"] = "30"
             return response
-        key = str(form.cleaned_data["submission_key"])
+        intake_request = created.intake_request
+        key = str(intake_request.submission_key)
         sent = request.session.get(SENT_SESSION_KEY, [])
         if created.is_new:
             request.session[SENT_SESSION_KEY] = [*sent, key][-SENT_KEYS_KEPT:]
         elif key not in sent:
-            # Another browser's form (a copied page, a replayed post) or a session
-            # since lost: its reference would confirm that someone asked for
-            # therapy. Nothing was stored twice; answer as a first visit is answered.
-            return _blank_request_form(request)
+            # The sender's own form, from a browser with no record of sending
+            # it: most often the answer to the first send was lost on the way
+            # (a dropped connection, a restarted worker) with the session
+            # cookie it carried, and Send was pressed again. The person must
+            # learn that it arrived, or they would type it all again. Whoever
+            # holds this post knows all it says; its reference (enough to ask
+            # the practice about the request) and partner link stay with the
+            # browser that sent it first.
+            request.session[DONE_SESSION_KEY] = {
+                "reference": None,
+                "journey": intake_request.journey,
+                "in_crisis": created.flags.is_urgent,
+                "safety_concern": created.flags.is_safety_flagged,
+                "is_minor": not intake_request.is_adult,
+                "is_repeat": True,
+                "sent_at": time.time(),
+            }
+            return redirect("intake:done")
         previous = request.session.get(DONE_SESSION_KEY) or {}
         if not created.is_new and previous.get("reference") == created.intake_request.reference:
             # The same form again: show the first confirmation, link and all,
@@ -152,7 +167,6 @@ def request_form(request):
                 previous |= {"safety_concern": True, "token": None, "link_emailed": False}  # nosec B105
             request.session[DONE_SESSION_KEY] = previous
             return redirect("intake:done")
-        intake_request = created.intake_request
         request.session[DONE_SESSION_KEY] = {
             "reference": intake_request.reference,
             "journey": intake_request.journey,
@@ -199,8 +213,9 @@ def _first_view(request, key):
     return done
 
 
-def _seen_again(request, *, reference):
-    response = render(request, "intake/done_again.html", {"reference": reference})
+def _seen_again(request, *, reference, is_request):
+    context = {"reference": reference, "is_request": is_request}
+    response = render(request, "intake/done_again.html", context)
     response["Referrer-Policy"] = "no-referrer"
     return response
 
@@ -212,7 +227,7 @@ def request_done(request):
     if not done:
         return redirect("intake:request")
     if done.get("shown"):
-        return _seen_again(request, reference=done["reference"])
+        return _seen_again(request, reference=done.get("reference"), is_request=True)
     context = {
         "done": done,
         "journey_label": Journey(done["journey"]).label,
@@ -285,7 +300,7 @@ def partner_done(request):
     if done is None:
         return redirect("home")
     if done.get("shown"):
-        return _seen_again(request, reference=None)
+        return _seen_again(request, reference=None, is_request=False)
     response = render(request, "intake/partner_done.html", {"done": done})
     response["Referrer-Policy"] = "no-referrer"
     return response
