@@ -22,7 +22,8 @@ deploy, which restarts gunicorn, picks up new templates, settings and code; a
 template edited on a running server shows only after a restart. Changing a
 setting in tests clears them. Each view keys its page by what the markup
 depends on besides the template (the preselected answers, the content version);
-the year in the footer is part of every key.
+the language (a page's text and links follow it) and the year in the footer are
+part of every key.
 """
 
 import re
@@ -36,7 +37,7 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from intake import spam
 
@@ -91,7 +92,7 @@ def blank_page(
     which it must be rendered again (None: no such time).
     """
     now = timezone.now()
-    full_key = (key, timezone.localdate(now).year)
+    full_key = (key, translation.get_language(), timezone.localdate(now).year)
     page = _pages.get(full_key)
     if page is None or (page.valid_until is not None and now >= page.valid_until):
         # Asked before the render, so that a change during it is not missed.

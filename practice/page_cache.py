@@ -47,7 +47,7 @@ from django.core.cache import caches
 from django.db import transaction
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.encoding import escape_uri_path
 from django.utils.http import parse_http_date_safe, urlencode
@@ -268,14 +268,18 @@ def _mark_public(response):
 
 def _page_key(request, params=()):
     """The page's address with the query parameters in `params` only, as the view
-    reads them (the last value of each), in a fixed order."""
+    reads them (the last value of each), in a fixed order, and its language.
+
+    The address already names the language (practice.middleware.UrlLanguageMiddleware
+    chooses it from the address alone); the language in the key is the second
+    lock, so that a page rendered in one language is never served for another."""
     full_path = escape_uri_path(request.path)
     query = urlencode([(name, request.GET[name]) for name in params if name in request.GET])
     if query:
         full_path += "?" + query
     # "//" + the path is how Django itself asks for the full address.
     url = hashlib.sha256(request.build_absolute_uri("//" + full_path).encode()).hexdigest()
-    return f"page:{request.method}:{url}"
+    return f"page:{request.method}:{translation.get_language()}:{url}"
 
 
 def content_version() -> int | None:

@@ -69,6 +69,9 @@ MIDDLEWARE = [
     "practice.log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The address alone chooses the language (/es/… Spanish, the rest English),
+    # before the page cache, which keys pages by it.
+    "practice.middleware.UrlLanguageMiddleware",
     # Before sessions, CSRF and auth: a stored public page costs one cache look-up.
     "practice.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -416,7 +419,14 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 
 # --- Internationalisation ---------------------------------------------------
 
-LANGUAGE_CODE = "en-us"
+# English at /, Spanish under /es/. The address alone says which: never the
+# browser's Accept-Language or a cookie (practice.middleware.UrlLanguageMiddleware),
+# so a cached page is the same for everyone who asks for its address.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español")]
+# The catalogs' sources (.po) are in the repository; their compiled .mo files are
+# not: `make run`, `make test` and `manage.py compile_translations` write them.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 # Dates and times in the admin: one format (practice/formats/en/formats.py).
 FORMAT_MODULE_PATH = ["practice.formats"]
 TIME_ZONE = env("TIME_ZONE", default="America/Los_Angeles")
