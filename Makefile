@@ -4,7 +4,7 @@ PYTHON ?= $(shell command -v python3.13 || command -v python3.12 || echo python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint format check-deploy bench drills screenshots venv lock clean
+.PHONY: run test lint format check-deploy bench drills screenshots venv translations lock clean
 
 $(BIN)/.installed: requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -13,13 +13,19 @@ $(BIN)/.installed: requirements.lock pyproject.toml
 
 venv: $(BIN)/.installed
 
-run: venv
+# The .mo files Django reads, from the catalogs in locale/ (not committed;
+# compiled with polib from the venv, no gettext tools needed).
+translations: venv
+	DJANGO_DEBUG=1 $(BIN)/python manage.py compile_translations
+
+run: venv translations
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --no-input
 	DJANGO_DEBUG=1 $(BIN)/python manage.py load_demo_content
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-# The test-only secrets come from tests/environment.py, so plain pytest works too.
-test: venv
+# The test-only secrets come from tests/environment.py, so plain pytest works too
+# (it compiles the translations itself, in tests/conftest.py).
+test: venv translations
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: venv
@@ -32,7 +38,7 @@ format: venv
 
 # Production settings as a deployer sets them (the .test domain is reserved: no
 # real mail can go there). Any warning fails.
-check-deploy: venv
+check-deploy: venv translations
 	DJANGO_SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
 	FIELD_ENCRYPTION_KEYS=$$($(BIN)/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
 	DJANGO_ALLOWED_HOSTS=www.harbor-hearth.test SITE_URL=https://www.harbor-hearth.test \

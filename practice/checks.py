@@ -248,3 +248,21 @@ def check_practice_hours(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register()
+def check_translations_compiled(app_configs, **kwargs):
+    from practice.translations import catalogs_stale
+
+    stale = catalogs_stale(settings.LOCALE_PATHS)
+    if stale:
+        names = ", ".join(str(source) for source in stale)
+        return [
+            Warning(
+                f"Translations not compiled, or older than their source: {names}. "
+                "Pages in those languages show the untranslated text.",
+                hint="Run `manage.py compile_translations` (make run and make test do).",
+                id="practice.W030",
+            )
+        ]
+    return []

@@ -3,6 +3,7 @@ import hashlib
 import hmac
 import struct
 import time
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -13,6 +14,13 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from practice.page_cache import forget_local_state
+from practice.translations import catalogs_compile
+
+
+def pytest_configure(config):
+    # The compiled catalogs are not committed: a plain `pytest` compiles the
+    # stale ones before any test reads them, as `make test` does.
+    catalogs_compile([Path(__file__).resolve().parent.parent / "locale"])
 
 
 @pytest.fixture(scope="session", autouse=True)
