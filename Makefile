@@ -11,7 +11,16 @@ $(BIN)/.installed: requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	touch $@
 
-venv: $(BIN)/.installed
+# The W3C HTML checker that tests/html runs: a Java program from npm, at the
+# version its lock file names.
+VNU_JAR := tests/html/node_modules/vnu-jar/build/dist/vnu.jar
+$(VNU_JAR): tests/html/package.json tests/html/package-lock.json
+	command -v java >/dev/null || (apt-get update -qq && apt-get install -y -qq default-jre-headless)
+	command -v npm >/dev/null || (apt-get update -qq && apt-get install -y -qq npm)
+	npm ci --prefix tests/html --ignore-scripts --no-audit --no-fund --silent
+	touch $@
+
+venv: $(BIN)/.installed $(VNU_JAR)
 
 # The .mo files Django reads, from the catalogs in locale/ (not committed;
 # compiled with polib from the venv, no gettext tools needed).
