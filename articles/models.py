@@ -463,10 +463,13 @@ class Article(models.Model):
         return self.updated_at - max(self.publish_at, self.created_at) >= timedelta(days=1)
 
     def cta_url(self):
-        """The request form with this article's journey already chosen."""
+        """The request form with this article's journey already chosen, naming
+        this article (`from`), which the request records: only that the button
+        was pressed here, nothing else about the reader."""
         query = {"journey": self.cta_journey}
         if self.cta_readiness and self.cta_journey in COUPLES_JOURNEYS:
             query["readiness"] = self.cta_readiness
+        query["from"] = self.slug
         return f"{reverse('intake:request')}?{urlencode(query)}"
 
 

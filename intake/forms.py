@@ -5,6 +5,7 @@ JavaScript); answers to sections that do not apply are ignored in clean().
 What a value may contain is checked by intake.validators.
 """
 
+import re
 import uuid
 
 from django import forms
@@ -28,6 +29,9 @@ from intake.services import safety_flags
 from intake.validators import clean_email_address, clean_free_text, clean_line, clean_phone_number
 from practice.journeys import COUPLES_JOURNEYS, Journey, Readiness
 
+# What an article's slug may be (articles.Article.slug: a SlugField).
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+MAX_SLUG_LENGTH = 200
 MAX_LENGTH_MESSAGE = (
     "Please shorten this to %(limit_value)s characters or fewer (it has %(show_value)s)."
 )
@@ -81,6 +85,27 @@ def checkboxes(*, label: str, choices, **kwargs) -> forms.MultipleChoiceField:
         widget=forms.CheckboxSelectMultiple,
         **kwargs,
     )
+
+
+class EmptyValueHiddenInput(forms.HiddenInput):
+    """A hidden input that writes value="" when empty, as the blank form's copy
+    does (intake/skeleton.py fills the value in per visitor)."""
+
+    def format_value(self, value):
+        return "" if value is None else super().format_value(value) or ""
+
+
+class ArticleSlugField(forms.CharField):
+    """A hidden article slug that is never wrong: anything that cannot be one
+    (too long, other characters, a NUL) is "", since the person could not fix it."""
+
+    widget = EmptyValueHiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def clean(self, value):
+        return from_article_slug(value if isinstance(value, str) else "")
 
 
 # The two private safety questions, asked the same way of both partners.
@@ -302,6 +327,8 @@ class IntakeRequestForm(ContactFieldsMixin, SpamFieldsMixin):
         },
     )
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
+    # The slug of the article whose call to action opened the form (?from=…).
+    from_article = ArticleSlugField()
 
     # The order of the page, which the error summary follows (the fields not
     # named here come after, in the order they are declared).
@@ -391,6 +418,27 @@ class IntakeRequestForm(ContactFieldsMixin, SpamFieldsMixin):
         if clinician and clinician in selectors.request_choices().clinician_ids:
             initial["preferred_clinician"] = clinician
         return initial
+
+    # The query parameter an article's call to action names itself with.
+    FROM_PARAM = "from"
+
+    @classmethod
+    def from_article_in_query(cls, query) -> str:
+        """The article slug a link carries (`?from=<slug>`), if it looks like one.
+
+        Whether it names a published article is asked only when the form is sent
+        (clean_from_article): the blank form is the site's busiest page, and a
+        slug of no article is simply not stored.
+        """
+        return from_article_slug(query.get(cls.FROM_PARAM, ""))
+
+    def clean_from_article(self) -> int | None:
+        """The id of the published article the form was opened from, or None:
+        anything else (no slug, a malformed or unknown one, a draft) is ignored."""
+        slug = self.cleaned_data["from_article"]
+        if not slug:
+            return None
+        return selectors.published_article_id(slug=slug)
 
     def clean_partner_first_name(self):
         return clean_line(self.cleaned_data["partner_first_name"], what="partner's name")
@@ -505,7 +553,16 @@ class IntakeRequestForm(ContactFieldsMixin, SpamFieldsMixin):
             ),
             "online_location_confirmed": data["session_format"] != SessionFormat.IN_PERSON
             and data["online_location_confirmed"],
+            "from_article_id": data["from_article"],
         }
+
+
+def from_article_slug(value: str) -> str:
+    """`value` (without surrounding spaces) if it could be an article's slug, else ""."""
+    value = value.strip()
+    if len(value) <= MAX_SLUG_LENGTH and SLUG.fullmatch(value):
+        return value
+    return ""
 
 
 def _or_list(items: list[str]) -> str:

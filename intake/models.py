@@ -171,6 +171,17 @@ class IntakeRequest(PrivateAnswersMixin, models.Model):
     referral_source = models.CharField(
         "how they heard of us", max_length=20, choices=ReferralSource, blank=True
     )
+    # The article whose call to action they pressed to reach the form, if they
+    # did: a link's ?from=<slug>, kept only for a published article. Nothing
+    # else about what they read is known (no cookie, no identifier).
+    from_article = models.ForeignKey(
+        "articles.Article",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="came from the article",
+    )
 
     # Couples journeys.
     partner_first_name = EncryptedTextField(blank=True)

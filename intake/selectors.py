@@ -42,6 +42,16 @@ def partner_articles():
     return Article.objects.published().in_topic("for-partners").distinct()[:4]
 
 
+def published_article_id(*, slug: str) -> int | None:
+    """The id of the published article with this slug, or None (none, a draft,
+    not yet due, or the database cannot be asked: then the request cannot be
+    stored either, and the form says so)."""
+    try:
+        return Article.objects.published().filter(slug=slug).values_list("pk", flat=True).first()
+    except (OperationalError, InterfaceError):
+        return None
+
+
 def requests_matching(queryset: QuerySet, term: str) -> QuerySet:
     """The requests whose reference, or exact email, phone number or full name,
     is `term`: the contact details are encrypted, so only their keyed hashes can

@@ -112,6 +112,7 @@ def request_create(
     is_adult: bool = True,
     preferred_clinician_id: int | None = None,
     online_location_confirmed: bool = False,
+    from_article_id: int | None = None,
 ) -> RequestCreated:
     """Store a request, its partner invitation if one applies, and its notifications.
 
@@ -122,6 +123,9 @@ def request_create(
     Someone under 18 (is_adult False) gets no couples request and no partner
     link: a couples journey is stored as a request for individual sessions,
     flagged by is_adult for staff. A safety answer given on the way is kept.
+
+    from_article_id is the published article whose call to action opened the
+    form (IntakeRequestForm checks it), or None.
     """
     now = timezone.now()
     asked_couples = journey in COUPLES_JOURNEYS
@@ -138,6 +142,7 @@ def request_create(
         "journey": journey,
         "is_adult": is_adult,
         "preferred_clinician_id": preferred_clinician_id,
+        "from_article_id": from_article_id,
         "online_location_confirmed_at": now if online_location_confirmed else None,
         "name": name,
         "email": email,

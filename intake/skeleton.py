@@ -10,9 +10,12 @@ the whole request through the test client included, takes under 1 ms.
 
 A blank form is the same for every visitor but three values: the CSRF token,
 the signed time the form was shown (intake.spam.started_token) and the request
-form's submission key. So a view renders its blank page once, with a
+form's submission key; and, on the request form, the article a link came from
+(`?from=<slug>`, a hidden field). So a view renders its blank page once, with a
 placeholder in each of those places, and every visitor gets a copy with fresh
-values put in (`blank_page`). A form that carries answers or errors (a post
+values put in (`blank_page`). The article is a placeholder rather than part of
+the page's key: any slug-like text may arrive there, and a key per text would
+render and store a page for each. A form that carries answers or errors (a post
 with mistakes, a stale form, an outage) is rendered in full, as before.
 
 The copies live in this process's memory, not in the shared cache: they hold
@@ -29,7 +32,7 @@ part of every key.
 import re
 import secrets
 import uuid
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -46,24 +49,32 @@ _nonce = secrets.token_hex(16)
 CSRF_TOKEN = f"skeletoncsrf{_nonce}"
 STARTED = f"skeletonstarted{_nonce}"
 SUBMISSION_KEY = f"skeletonkey{_nonce}"
+FROM_ARTICLE = f"skeletonfrom{_nonce}"
 
 # What a blank page is rendered with: a context explicitly passed to a template
 # overrides the context processors' csrf_token, so {% csrf_token %} writes the
 # placeholder; forms take the other two as initial values.
 CONTEXT = {"csrf_token": CSRF_TOKEN}
-FORM_INITIAL = {spam.STARTED_FIELD: STARTED, "submission_key": SUBMISSION_KEY}
+FORM_INITIAL = {
+    spam.STARTED_FIELD: STARTED,
+    "submission_key": SUBMISSION_KEY,
+    "from_article": FROM_ARTICLE,
+}
 
 _FRESH = {
     # get_token also makes the CSRF middleware set the cookie, as the tag does.
     CSRF_TOKEN: get_token,
     STARTED: lambda request: spam.started_token(),
     SUBMISSION_KEY: lambda request: str(uuid.uuid4()),
+    # Empty unless the view passes a value (blank_page's `values`).
+    FROM_ARTICLE: lambda request: "",
 }
 _PLACEHOLDERS = re.compile("(" + "|".join(_FRESH) + ")")
 # Masked CSRF tokens are letters and digits, signed values URL-safe base64 and
-# colons, UUIDs hex digits and hyphens: nothing HTML escapes, so each goes in as
-# it is, exactly as the template would have written it.
-_SAFE_VALUE = re.compile(r"[A-Za-z0-9_:-]+")
+# colons, UUIDs hex digits and hyphens, slugs letters, digits, underscores and
+# hyphens (or nothing): nothing HTML escapes, so each goes in as it is, exactly
+# as the template would have written it.
+_SAFE_VALUE = re.compile(r"[A-Za-z0-9_:-]*")
 _MAX_PAGES = 64
 
 
@@ -83,13 +94,15 @@ def blank_page(
     key: Hashable,
     render: Callable[[], str],
     valid_until: Callable[[], datetime | None] | None = None,
+    values: Mapping[str, str] | None = None,
 ) -> HttpResponse:
     """The blank page `render()` makes (with CONTEXT and FORM_INITIAL), with fresh
     values for this request.
 
     `key` names everything the markup depends on besides the template and the
     settings; `valid_until`, asked when the page is rendered, gives a time after
-    which it must be rendered again (None: no such time).
+    which it must be rendered again (None: no such time). `values` gives this
+    request's value for a placeholder (FROM_ARTICLE), as plain URL-safe text.
     """
     now = timezone.now()
     full_key = (key, translation.get_language(), timezone.localdate(now).year)
@@ -105,17 +118,17 @@ def blank_page(
         if len(_pages) >= _MAX_PAGES:
             _pages.clear()
         _pages[full_key] = page
-    return HttpResponse(b"".join(_filled(request, page.parts)))
+    return HttpResponse(b"".join(_filled(request, page.parts, given=values or {})))
 
 
-def _filled(request, parts):
+def _filled(request, parts, *, given):
     values = {}
     for index, part in enumerate(parts):
         if not index % 2:
             yield part
             continue
         if part not in values:
-            value = _FRESH[part](request)
+            value = given[part] if part in given else _FRESH[part](request)
             if not _SAFE_VALUE.fullmatch(value):
                 raise ValueError("A value for a blank page is not plain URL-safe text.")
             values[part] = value.encode()

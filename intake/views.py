@@ -185,7 +185,8 @@ def request_form(request):
 
 
 def _blank_request_form(request):
-    """The same for every visitor but for the answers a link may preselect."""
+    """The same for every visitor but for the answers a link may preselect and
+    the article it came from."""
     initial = IntakeRequestForm.initial_from_query(request.GET)
 
     def render_blank():
@@ -196,7 +197,10 @@ def _blank_request_form(request):
     # The regions and clinicians offered come from the clinicians' profiles,
     # which the content version follows.
     key = ("request", content_version_cached(), *sorted(initial.items()))
-    return skeleton.blank_page(request, key=key, render=render_blank)
+    from_article = IntakeRequestForm.from_article_in_query(request.GET)
+    return skeleton.blank_page(
+        request, key=key, render=render_blank, values={skeleton.FROM_ARTICLE: from_article}
+    )
 
 
 def _first_view(request, key):

@@ -187,7 +187,8 @@ def test_article_call_to_action_opens_the_request_form_on_its_journey(
     html = client.get(article.get_absolute_url()).content.decode()
     assert 'class="cta"' in html
     assert wording in html
-    assert f'href="{reverse("intake:request")}?{query}"' in html
+    # It names the article, which the request records (tests/intake/test_attribution.py).
+    assert f'href="{reverse("intake:request")}?{query}&amp;from={article.slug}"' in html
 
 
 def test_related_articles_share_topics_most_shared_first_and_at_most_three(client):

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 # Names no page reads: tracking tags and made-up ones.
 UNDECLARED = ("utm_source", "fbclid", "x")
 # Parameters some views read without the page cache knowing them.
-EXTRA_PARAMS = {"intake:request": tuple(IntakeRequestForm.QUERY_PARAMS)}
+EXTRA_PARAMS = {"intake:request": (*IntakeRequestForm.QUERY_PARAMS, IntakeRequestForm.FROM_PARAM)}
 
 
 def routes(resolver=None, namespace=""):
@@ -124,8 +124,8 @@ def test_any_value_of_any_query_parameter_never_gives_a_5xx(
 def test_the_pages_parameters_come_from_their_views(public_pages):
     assert set(public_pages["articles:list"][1]) == {"page", "q"}
     assert set(public_pages["articles:topic"][1]) == {"page"}
-    assert set(public_pages["intake:request"][1]) == {"journey", "readiness"}
-    assert {"page", "q", "p", "journey", "readiness"} <= set(EVERY_PARAM)
+    assert set(public_pages["intake:request"][1]) == {"journey", "readiness", "from"}
+    assert {"page", "q", "p", "journey", "readiness", "from"} <= set(EVERY_PARAM)
 
 
 def test_search_with_a_nul_or_control_characters_is_a_search(client):
