@@ -235,6 +235,7 @@ class ArticleAdmin(
         ("People and topics", {"fields": ["author", "reviewer", "reviewed_at", "topics"]}),
         ("Cover image", {"fields": ["cover_image", "cover_alt"], "classes": ["collapse"]}),
         ("Call to action", {"fields": ["cta_journey", "cta_readiness"]}),
+        ("On the partner page", {"fields": ["partner_journey", "partner_outlook"]}),
         ("Record", {"fields": ["reading_minutes", "created_at", "updated_at"]}),
     ]
 

@@ -13,7 +13,14 @@ from simple_history.models import HistoricalRecords
 from articles import search
 from articles.markdown import render, render_markdown
 from articles.placeholders import placeholders_help, placeholders_unknown
-from practice.journeys import COUPLES_JOURNEYS, Journey, Readiness
+from practice.journeys import (
+    COUPLES_JOURNEYS,
+    Journey,
+    PartnerJourney,
+    PartnerOutlook,
+    PartnerVariant,
+    Readiness,
+)
 
 
 class AuthorQuerySet(models.QuerySet):
@@ -218,6 +225,14 @@ class SearchDocument(models.Func):
         return super().as_sql(compiler, connection, **extra_context)
 
 
+# Articles written to the partner who was sent a link; the partner page lists
+# them (ArticleQuerySet.for_partners).
+FOR_PARTNERS_TOPIC = "for-partners"
+# Articles for the person asking while their partner is not ready; the
+# requester's confirmation lists them when the partner is not sure yet.
+PARTNER_NOT_READY_TOPIC = "when-your-partner-is-not-ready"
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Articles the public may read: published, and their time has come."""
@@ -239,6 +254,15 @@ class ArticleQuerySet(models.QuerySet):
             Exists(
                 Article.topics.through.objects.filter(article_id=OuterRef("pk"), topic__slug=slug)
             )
+        )
+
+    def for_partners(self, variant: PartnerVariant):
+        """The articles written to a partner who was sent a link (topic
+        FOR_PARTNERS_TOPIC) that fit their page: those written for any partner,
+        and those written for this journey or this outlook only."""
+        return self.in_topic(FOR_PARTNERS_TOPIC).filter(
+            Q(partner_journey="") | Q(partner_journey=variant.journey),
+            Q(partner_outlook="") | Q(partner_outlook=variant.outlook),
         )
 
     def matching(self, query):
@@ -383,6 +407,24 @@ class Article(models.Model):
         choices=Readiness,
         blank=True,
         help_text="Optional; only used with couples and intensive journeys.",
+    )
+    partner_journey = models.CharField(
+        "for partners asked to",
+        max_length=12,
+        choices=PartnerJourney,
+        blank=True,
+        help_text="Only for articles in the topic for partners: leave blank when the "
+        "article suits a partner asked to either; otherwise the partner page lists it "
+        "only for that journey.",
+    )
+    partner_outlook = models.CharField(
+        "for partners who are",
+        max_length=12,
+        choices=PartnerOutlook,
+        blank=True,
+        help_text="Only for articles in the topic for partners: leave blank when the "
+        "article suits any partner. An article about hesitating or saying not now is "
+        "for a partner who is not sure yet, and is not offered to one who wants to come.",
     )
     reading_minutes = models.PositiveSmallIntegerField(editable=False, default=1)
     # The body's h2 and h3 headings, for a long article's table of contents.

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Article, ArticleImage, Author, Licence, Page, Topic
+from practice.journeys import PartnerJourney, PartnerOutlook
 from practice.page_cache import content_version_bump
 
 
@@ -135,7 +136,7 @@ class DemoContentResult:
 
 HEADER_KEYS = {
     "title", "slug", "summary", "topics", "author", "reviewer", "featured",
-    "cta_journey", "cta_readiness", "days_ago",
+    "cta_journey", "cta_readiness", "days_ago", "partner_journey", "partner_outlook",
 }  # fmt: skip
 REQUIRED_KEYS = {"title", "slug", "summary", "topics", "author", "cta_journey", "days_ago"}
 PAGE_KEYS = {"kind", "title", "summary"}
@@ -163,6 +164,13 @@ def _parse_file(path: Path, *, keys=HEADER_KEYS, required=REQUIRED_KEYS):
     if missing:
         raise DemoContentError(f"{path.name}: missing {', '.join(sorted(missing))}")
     return fields, body.strip() + "\n"
+
+
+def _choice(path: Path, fields: dict, key: str, choices) -> str:
+    value = fields.get(key, "")
+    if value and value not in choices.values:
+        raise DemoContentError(f"{path.name}: {key} is one of {', '.join(choices.values)}")
+    return value
 
 
 def _save_if_changed(model, *, values: dict, **key) -> tuple[object, bool]:
@@ -244,6 +252,8 @@ def demo_content_load(*, folder: Path) -> DemoContentResult:
                 "is_featured": fields.get("featured", "").lower() == "yes",
                 "cta_journey": fields["cta_journey"],
                 "cta_readiness": fields.get("cta_readiness", ""),
+                "partner_journey": _choice(path, fields, "partner_journey", PartnerJourney),
+                "partner_outlook": _choice(path, fields, "partner_outlook", PartnerOutlook),
             },
         )
         if {topic.pk for topic in article.topics.all()} != {t.pk for t in article_topics}:

@@ -5,6 +5,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from articles.models import Article, Author, Topic
+from practice.journeys import PartnerJourney, PartnerOutlook, PartnerVariant
 from practice.page_cache import content_version
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +25,7 @@ def test_demo_content_gives_a_newcomer_a_full_site(client):
     published = Article.objects.published()
     assert published.count() >= 10
     assert Author.objects.count() == 3
-    assert Topic.objects.count() == 5
+    assert Topic.objects.count() == 6
     assert published.filter(is_featured=True).count() == 1
     assert published.in_topic("for-partners").exists()
     assert published.exclude(reviewer=None).filter(reviewed_at=None).count() == 0
@@ -34,6 +35,42 @@ def test_demo_content_gives_a_newcomer_a_full_site(client):
     assert featured.title.replace("'", "&#x27;") in home.content.decode()
     for article in published:
         assert client.get(article.get_absolute_url()).status_code == 200
+
+
+def test_demo_content_has_articles_written_to_the_partner_for_each_partner_page():
+    call_command("load_demo_content", verbosity=0)
+    published = Article.objects.published()
+    for_partners = published.in_topic("for-partners")
+
+    titles = set(for_partners.values_list("title", flat=True))
+    assert {
+        "Your partner asked about couples therapy: what that means, and what it doesn't",
+        'Saying "not now" is allowed',
+        "What the first couples session is like for the one who was asked",
+        "Intensive couples therapy: what two days look like",
+    } <= titles
+    # Pieces written to the one asking, not to the partner, are elsewhere.
+    assert not for_partners.filter(
+        slug__in=["how-to-bring-up-couples-therapy", "when-your-partner-says-no-to-couples-therapy"]
+    ).exists()
+    assert (
+        published.in_topic("when-your-partner-is-not-ready")
+        .filter(slug="how-to-bring-up-couples-therapy")
+        .exists()
+    )
+    # Each of the partner page's four variants gets something to read, and a
+    # partner who wants to come gets nothing about saying not now.
+    for journey in PartnerJourney:
+        for outlook in PartnerOutlook:
+            shown = published.for_partners(PartnerVariant(journey=journey, outlook=outlook))
+            assert shown.count() >= 2, (journey, outlook)
+            if outlook == PartnerOutlook.READY:
+                assert not shown.filter(slug="saying-not-now-is-allowed").exists()
+            if journey == PartnerJourney.INTENSIVE:
+                assert not shown.filter(body__contains="8 to 20").exists()
+                assert shown.filter(slug="intensive-couples-therapy-what-two-days-look-like")
+            else:
+                assert not shown.filter(partner_journey=PartnerJourney.INTENSIVE).exists()
 
 
 def test_loading_the_demo_content_twice_changes_nothing():
