@@ -5,13 +5,14 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import InterfaceError, OperationalError
-from django.db.models import Q, QuerySet, Value
+from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Concat, Lower, NullIf, Trim
 from django.utils import timezone
 
-from articles.models import Article, Author
+from articles.models import PARTNER_NOT_READY_TOPIC, Article, Author
 from intake.crypto import SEARCHABLE_CONTACT_DETAILS, search_hash
 from intake.models import IntakeRequest, PartnerInvitation, hash_token
+from practice.journeys import PartnerVariant
 
 # Real tokens are 43 characters; anything much longer is not worth hashing.
 _MAX_TOKEN_LENGTH = 100
@@ -25,9 +26,24 @@ def invitation_find(*, token: str) -> PartnerInvitation | None:
     """The usable invitation for a raw token, or None (unknown, expired, used, revoked)."""
     if not token or len(token) > _MAX_TOKEN_LENGTH:
         return None
-    # Without the request: the partner's page needs nothing of it, and its
-    # encrypted answers would be decrypted for nothing.
-    return PartnerInvitation.objects.usable().filter(token_hash=hash_token(token)).first()
+    # Of the request, only what the partner page's variant needs: its encrypted
+    # answers would be decrypted for nothing.
+    return (
+        PartnerInvitation.objects.usable()
+        .filter(token_hash=hash_token(token))
+        .annotate(
+            request_journey=F("intake_request__journey"),
+            request_readiness=F("intake_request__partner_readiness"),
+        )
+        .first()
+    )
+
+
+def partner_variant(invitation: PartnerInvitation) -> PartnerVariant:
+    """Which of the partner page's variants an invitation found by invitation_find gets."""
+    return PartnerVariant.of(
+        journey=invitation.request_journey, readiness=invitation.request_readiness
+    )
 
 
 def invitation_usable_for(*, intake_request: IntakeRequest) -> PartnerInvitation | None:
@@ -36,10 +52,15 @@ def invitation_usable_for(*, intake_request: IntakeRequest) -> PartnerInvitation
     return usable.filter(intake_request=intake_request).first()
 
 
-def partner_articles():
-    """The articles written for hesitant partners, as the partner page and the
-    requester's confirmation list them."""
-    return Article.objects.published().in_topic("for-partners").distinct()[:4]
+def partner_articles(variant: PartnerVariant):
+    """The articles written to a partner that fit their page's variant, as the
+    partner page and the requester's confirmation list them."""
+    return Article.objects.published().for_partners(variant)[:4]
+
+
+def not_ready_articles():
+    """For the requester whose partner is not sure yet: asking, waiting, starting alone."""
+    return Article.objects.published().in_topic(PARTNER_NOT_READY_TOPIC)[:3]
 
 
 def published_article_id(*, slug: str) -> int | None:

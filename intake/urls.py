@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from intake import views
 
@@ -8,5 +8,7 @@ urlpatterns = [
     path("done/", views.request_done, name="done"),
     # Before the token pattern: "done" is never a token (tokens are 43 characters).
     path("partner/done/", views.partner_done, name="partner-done"),
-    path("partner/<str:token>/", views.partner, name="partner"),
+    # Any address under partner/, an empty or mangled one with a slash in it too, is a
+    # link that does not work and gets the partner's own 404 page.
+    re_path(r"^partner/(?P<token>.*)/\Z", views.partner, name="partner"),
 ]

@@ -1,11 +1,11 @@
 import logging
 import time
 from datetime import datetime
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import InterfaceError, OperationalError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -18,9 +18,14 @@ from intake.choices import Payment
 from intake.csrf import csrf_protect_no_referrer
 from intake.forms import IntakeRequestForm, PartnerResponseForm
 from intake.models import InvitationNotUsable
-from intake.selectors import invitation_find, partner_articles
+from intake.selectors import (
+    invitation_find,
+    not_ready_articles,
+    partner_articles,
+    partner_variant,
+)
 from intake.services import partner_response_record, request_create
-from practice.journeys import COUPLES_JOURNEYS, Journey
+from practice.journeys import COUPLES_JOURNEYS, Journey, PartnerVariant
 from practice.page_cache import content_version_cached, next_article_publish_at
 
 logger = logging.getLogger(__name__)
@@ -86,13 +91,31 @@ def _request_form_page(request, form, *, status=200):
     )
 
 
-def _partner_page(request, form, *, status=200):
+def _partner_context(variant):
+    """What the partner page says besides its form: the words and the reading
+    that fit the variant, and nothing the requester told us."""
+    return {
+        "is_intensive": variant.is_intensive,
+        "is_ready": variant.is_ready,
+        "articles": partner_articles(variant),
+    }
+
+
+def _partner_page(request, form, *, variant, status=200):
     response = render(
         request,
         "intake/partner.html",
-        {"form": form, "error_links": form.error_links(), "articles": partner_articles()},
+        {"form": form, "error_links": form.error_links()} | _partner_context(variant),
         status=status,
     )
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _partner_link_gone(request):
+    """One page for a link that was answered, has expired, was revoked or never
+    existed: nothing on it tells which, so it is the same page for all four."""
+    response = render(request, "intake/partner_link_gone.html", status=404)
     response["Referrer-Policy"] = "no-referrer"
     return response
 
@@ -170,6 +193,7 @@ def request_form(request):
         request.session[DONE_SESSION_KEY] = {
             "reference": intake_request.reference,
             "journey": intake_request.journey,
+            "readiness": intake_request.partner_readiness,
             "in_crisis": created.flags.is_urgent,
             "safety_concern": created.flags.is_safety_flagged,
             "is_minor": not intake_request.is_adult,
@@ -239,11 +263,18 @@ def request_done(request):
         "nav": "request",
     }
     if done.get("token"):
-        context["partner_url"] = request.build_absolute_uri(
-            reverse("intake:partner", kwargs={"token": done["token"]})
-        )
-        context["expires_at"] = datetime.fromisoformat(done["expires_at"])
-        context["articles"] = partner_articles()
+        # The words about the partner's page fit what that page says.
+        variant = PartnerVariant.of(journey=done["journey"], readiness=done.get("readiness", ""))
+        context |= {
+            "partner_url": request.build_absolute_uri(
+                reverse("intake:partner", kwargs={"token": done["token"]})
+            ),
+            "expires_at": datetime.fromisoformat(done["expires_at"]),
+            "is_intensive": variant.is_intensive,
+            "is_ready": variant.is_ready,
+            "articles": partner_articles(variant),
+            "articles_for_you": [] if variant.is_ready else not_ready_articles(),
+        }
     return render(request, "intake/request_done.html", context)
 
 
@@ -254,20 +285,23 @@ def request_done(request):
 def partner(request, token):
     invitation = invitation_find(token=token)
     if invitation is None:
-        raise Http404
+        return _partner_link_gone(request)
+    variant = partner_variant(invitation)
     if request.method != "POST":
-        response = _blank_partner_page(request)
+        response = _blank_partner_page(request, variant)
         response["Referrer-Policy"] = "no-referrer"
         return response
     shown_again = spam_check(request, PartnerResponseForm)
     form = shown_again or PartnerResponseForm(request.POST)
+    page = partial(_partner_page, variant=variant)
     if shown_again is None and form.is_valid():
         if spam.rate_limit_exceeded(request, scope="partner"):
-            return _over_the_limit(request, form, page=_partner_page)
+            return _over_the_limit(request, form, page=page)
         try:
             recorded = partner_response_record(invitation=invitation, **form.response_fields())
-        except InvitationNotUsable as exc:
-            raise Http404 from exc
+        except InvitationNotUsable:
+            # Answered, revoked or expired since the page was shown.
+            return _partner_link_gone(request)
         request.session[PARTNER_DONE_SESSION_KEY] = {
             "answer": recorded.response.answer,
             "in_crisis": recorded.flags.is_urgent,
@@ -275,23 +309,23 @@ def partner(request, token):
             "sent_at": time.time(),
         }
         return redirect("intake:partner-done")
-    return _partner_page(request, form)
+    return page(request, form)
 
 
-def _blank_partner_page(request):
-    """The same for every partner; the articles it lists change with the content."""
+def _blank_partner_page(request, variant):
+    """The same for every partner of a variant (journey and outlook: four pages
+    in all); the articles it lists change with the content."""
 
     def render_blank():
         context = {
             "form": PartnerResponseForm(initial=skeleton.FORM_INITIAL),
             "error_links": [],
-            "articles": partner_articles(),
-        } | skeleton.CONTEXT
-        return render_to_string("intake/partner.html", context, request)
+        } | _partner_context(variant)
+        return render_to_string("intake/partner.html", context | skeleton.CONTEXT, request)
 
     return skeleton.blank_page(
         request,
-        key=("partner", content_version_cached()),
+        key=("partner", variant, content_version_cached()),
         render=render_blank,
         valid_until=next_article_publish_at,
     )

@@ -49,9 +49,9 @@ def test_reader_finds_articles_by_topic_and_by_search(page, site):
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Articles").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Articles")
     page.get_by_role("navigation", name="Topics").get_by_role(
-        "link", name="For a hesitant partner"
+        "link", name="When your partner isn't ready"
     ).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("For a hesitant partner")
+    expect(page.get_by_role("heading", level=1)).to_have_text("When your partner isn't ready")
     page.get_by_role("link", name="When your partner says no to couples therapy").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "When your partner says no to couples therapy"
@@ -123,7 +123,7 @@ def test_partner_opens_the_copied_link_and_answers_privately(new_context, viewpo
 
     # The link worked once.
     partner_page.goto(link)
-    expect(partner_page.get_by_role("heading", level=1)).to_have_text("We could not find that page")
+    expect(partner_page.get_by_role("heading", level=1)).to_have_text("This link no longer works")
 
     # Reloaded, the requester's confirmation is the neutral page (shown once),
     # and it never tells them what the partner said.

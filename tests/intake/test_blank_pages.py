@@ -17,6 +17,7 @@ from intake import spam
 from intake.forms import IntakeRequestForm, PartnerResponseForm
 from intake.models import IntakeRequest, PartnerResponse
 from intake.selectors import partner_articles
+from practice.journeys import PartnerVariant
 from tests.factories import ArticleFactory, TopicFactory
 from tests.intake.journeys import (
     couples_request_with_token,
@@ -78,7 +79,13 @@ def test_blank_partner_page_is_exactly_what_an_ordinary_render_makes(client):
     ordinary = ordinary_render(
         partner_url(token),
         "intake/partner.html",
-        {"form": PartnerResponseForm(), "error_links": [], "articles": partner_articles()},
+        {
+            "form": PartnerResponseForm(),
+            "error_links": [],
+            "articles": partner_articles(PartnerVariant.of(journey="couples", readiness="")),
+            "is_intensive": False,
+            "is_ready": False,
+        },
     )
     assert normalised(from_copy) == normalised(ordinary)
     assert "When one of you is not sure" in from_copy

@@ -243,7 +243,7 @@ def test_a_resent_request_never_shows_the_requester_their_partners_answers(clien
     assert "1-800-799-7233" not in html
 
 
-def test_revoked_link_is_the_ordinary_404(client):
+def test_revoked_link_is_the_kind_404(client):
     intake_request, token = couples_request_with_token(client)
     invitation = intake_request.invitation
     invitation.revoked_at = timezone.now()
@@ -253,7 +253,7 @@ def test_revoked_link_is_the_ordinary_404(client):
     response = client.get(partner_url(token))
 
     assert response.status_code == 404
-    assert "We could not find that page" in response.content.decode()
+    assert "This link no longer works" in response.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -272,7 +272,8 @@ def test_unknown_huge_or_binary_tokens_get_the_same_404(client, path):
 
     assert response.status_code == 404
     assert posted.status_code == 404
-    assert "We could not find that page" in response.content.decode()
+    assert "This link no longer works" in response.content.decode()
+    assert "This link no longer works" in posted.content.decode()
     assert not PartnerResponse.objects.exists()
 
 
