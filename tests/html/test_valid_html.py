@@ -73,6 +73,15 @@ def public_pages(client: Client) -> dict[str, str]:
     partner.post(partner_url(token), partner_post("join", partner_safety="yes"))
     keep("partner done, safety concern", partner.get(reverse("intake:partner-done")))
     keep("partner done, seen again", partner.get(reverse("intake:partner-done")))
+    keep("partner link gone", partner.get(partner_url(token)))
+
+    intensive = client.post(
+        reverse("intake:request"), request_post("intensive", partner_readiness="agreed")
+    )
+    assert intensive.status_code == 302
+    done = client.get(reverse("intake:done"))
+    keep("request done, intensive, partner wants to come", done)
+    keep("partner page, intensive", Client().get(partner_url(done.context["done"]["token"])))
 
     request = RequestFactory().get("/")
     for name, view in [
