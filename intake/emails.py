@@ -96,6 +96,8 @@ def notification_email(*, notification: Notification) -> EmailMessage:
             reverse("intake:partner", kwargs={"token": notification.secret})
         )
         context["expires_at"] = invitation.expires_at
+        # What the partner page explains: the journey, which emails may name.
+        context["is_intensive"] = intake_request.journey == Journey.INTENSIVE
 
     template = _TEMPLATES[kind]
     subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())

@@ -175,3 +175,20 @@ def test_an_answer_with_mistakes_shows_the_page_of_its_variant_again(client, rea
     assert "What a couples intensive is like here" in html
     assert NOT_NOW_LINE not in html and not WEEKLY_COUNT.search(html)
     assert titles_under(html, 'id="reading-heading"') == expected_reading("intensive", "agreed")
+
+
+@pytest.mark.parametrize(
+    ("journey", "explains"),
+    [("couples", "how couples sessions work"), ("intensive", "how a couples intensive works")],
+)
+def test_the_emailed_link_says_what_the_partner_page_explains(
+    client, mailoutbox, django_capture_on_commit_callbacks, journey, explains
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = send_request(client, journey, wants_link_emailed="on")
+
+    token = response.context["done"]["token"]
+    (mail,) = [message for message in mailoutbox if token in message.body]
+    assert explains in mail.body
+    other = "couples sessions work" if journey == "intensive" else "intensive"
+    assert other not in mail.body
