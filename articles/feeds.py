@@ -2,13 +2,14 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
 
 from articles.models import Article
 
 
 class LatestArticlesFeed(Feed):
     def title(self):
-        return f"{settings.PRACTICE_NAME}: articles"
+        return _("%(practice)s: articles") % {"practice": settings.PRACTICE_NAME}
 
     def description(self):
         return settings.PRACTICE_TAGLINE

@@ -8,6 +8,7 @@ from django.db import connections, models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from simple_history.models import HistoricalRecords
 
 from articles import search
@@ -144,10 +145,10 @@ class Author(models.Model):
     def session_formats(self):
         """ "in person and online", "online only", …: how this clinician meets clients."""
         if self.is_in_person and self.is_online:
-            return "In person and online"
+            return gettext("In person and online")
         if self.is_in_person:
-            return "In person only"
-        return "Online only" if self.is_online else ""
+            return gettext("In person only")
+        return gettext("Online only") if self.is_online else ""
 
     def request_url(self):
         """The request form with this clinician chosen as the person's preference."""

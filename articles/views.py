@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.functional import cached_property
 from django.utils.http import http_date
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
 from articles import search, seo
@@ -36,7 +37,7 @@ class PublishedArticlesMixin:
         return Article.objects.published().for_listing()
 
     def breadcrumb_trail(self):
-        return [("Articles", reverse("articles:list"))]
+        return [(_("Articles"), reverse("articles:list"))]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -113,7 +114,7 @@ class TeamView(ListView):
         return Author.objects.for_team()
 
     def get_context_data(self, **kwargs):
-        crumbs = seo.breadcrumbs(self.request, ("Our team", reverse("team")))
+        crumbs = seo.breadcrumbs(self.request, (_("Our team"), reverse("team")))
         return super().get_context_data(
             nav="team",
             breadcrumbs=crumbs,
@@ -133,7 +134,10 @@ class ClinicianView(PublishedArticlesMixin, ListView):
         return super().get_queryset().filter(author=self.author)
 
     def breadcrumb_trail(self):
-        return [("Our team", reverse("team")), (self.author.name, self.author.get_absolute_url())]
+        return [
+            (_("Our team"), reverse("team")),
+            (self.author.name, self.author.get_absolute_url()),
+        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(author=self.author, nav="team", **kwargs)
@@ -226,7 +230,7 @@ class ArticleDetailView(DetailView):
                 next_article = neighbour
         crumbs = seo.breadcrumbs(
             self.request,
-            ("Articles", reverse("articles:list")),
+            (_("Articles"), reverse("articles:list")),
             (article.title, article.get_absolute_url()),
         )
         return super().get_context_data(

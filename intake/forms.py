@@ -11,6 +11,8 @@ import uuid
 from django import forms
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from intake import selectors, spam
 from intake.choices import (
@@ -32,16 +34,14 @@ from practice.journeys import COUPLES_JOURNEYS, Journey, Readiness
 # What an article's slug may be (articles.Article.slug: a SlugField).
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 MAX_SLUG_LENGTH = 200
-MAX_LENGTH_MESSAGE = (
+MAX_LENGTH_MESSAGE = _(
     "Please shorten this to %(limit_value)s characters or fewer (it has %(show_value)s)."
 )
-CONTACT_METHODS_REQUIRED = "Please tell us at least one way it is safe to reach you."
-PARTNER_SAFETY_REQUIRED = (
-    "Please answer this question. \u201cI\u2019d prefer not to say\u201d is fine."
-)
-NAME_REQUIRED = "Please tell us your name."
-IN_CRISIS_REQUIRED = "Please answer whether you are in immediate danger."
-CONSENT_REQUIRED = "Please agree that we may contact you, so we can reply."
+CONTACT_METHODS_REQUIRED = _("Please tell us at least one way it is safe to reach you.")
+PARTNER_SAFETY_REQUIRED = _("Please answer this question. “I’d prefer not to say” is fine.")
+NAME_REQUIRED = _("Please tell us your name.")
+IN_CRISIS_REQUIRED = _("Please answer whether you are in immediate danger.")
+CONSENT_REQUIRED = _("Please agree that we may contact you, so we can reply.")
 
 
 def text(*, label: str, max_length: int, required: bool = False, **kwargs) -> forms.CharField:
@@ -113,19 +113,19 @@ class ArticleSlugField(forms.CharField):
 
 def partner_safety_question() -> forms.ChoiceField:
     return radios(
-        label="Has your partner ever hurt, threatened or frightened you?",
+        label=_("Has your partner ever hurt, threatened or frightened you?"),
         choices=SafetyAnswer.choices,
         required=False,
-        help_text="We ask everyone this, privately. Your partner will never see your answer.",
+        help_text=_("We ask everyone this, privately. Your partner will never see your answer."),
     )
 
 
 def crisis_question(*, required: bool) -> forms.ChoiceField:
     return radios(
-        label="Are you in immediate danger, or having thoughts of harming yourself?",
+        label=_("Are you in immediate danger, or having thoughts of harming yourself?"),
         choices=CrisisAnswer.choices,
         required=required,
-        help_text="If you answer yes, we will show you where to get help straight away.",
+        help_text=_("If you answer yes, we will show you where to get help straight away."),
     )
 
 
@@ -133,7 +133,7 @@ class SpamFieldsMixin(forms.Form):
     """The honeypot and the signed time the form was shown (see intake/spam.py)."""
 
     website = forms.CharField(
-        label="Leave this empty",
+        label=_("Leave this empty"),
         required=False,
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
@@ -179,38 +179,40 @@ class ContactFieldsMixin(forms.Form):
     """
 
     name = text(
-        label="Your name",
+        label=_("Your name"),
         max_length=120,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = text(
-        label="Email address (optional)",
+        label=_("Email address (optional)"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
     phone = text(
-        label="Phone number (optional)",
+        label=_("Phone number (optional)"),
         max_length=32,
         widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
     )
     contact_methods = checkboxes(
-        label="How is it safe for us to contact you?",
+        label=_("How is it safe for us to contact you?"),
         choices=ContactMethod.choices,
-        help_text="Choose every way that is safe. We will only use these.",
+        help_text=_("Choose every way that is safe. We will only use these."),
     )
-    is_voicemail_ok = forms.BooleanField(label="We may leave a voicemail", required=False)
+    is_voicemail_ok = forms.BooleanField(label=_("We may leave a voicemail"), required=False)
     is_discreet_sender = forms.BooleanField(
-        label="Please use a discreet sender name on emails and texts", required=False
+        label=_("Please use a discreet sender name on emails and texts"), required=False
     )
-    availability = checkboxes(label="When could you usually come? (optional)", choices=Availability)
+    availability = checkboxes(
+        label=_("When could you usually come? (optional)"), choices=Availability
+    )
     availability_notes = long_text(
-        label="Anything else about timing? (optional)",
+        label=_("Anything else about timing? (optional)"),
         max_length=1000,
-        help_text="Up to 1,000 characters.",
+        help_text=_("Up to 1,000 characters."),
     )
 
     def clean_name(self):
-        return clean_line(self.cleaned_data["name"], what="name")
+        return clean_line(self.cleaned_data["name"], what=_("Your name"))
 
     def clean_email(self):
         return clean_email_address(self.cleaned_data["email"])
@@ -229,13 +231,17 @@ class ContactFieldsMixin(forms.Form):
                 _require(self, "contact_methods", CONTACT_METHODS_REQUIRED)
             return
         if ContactMethod.EMAIL in methods and not data.get("email") and "email" not in self.errors:
-            _require(self, "email", "Please give your email address, since email is safe for you.")
+            _require(
+                self, "email", _("Please give your email address, since email is safe for you.")
+            )
         if (
             {ContactMethod.PHONE, ContactMethod.TEXT} & set(methods)
             and not data.get("phone")
             and "phone" not in self.errors
         ):
-            _require(self, "phone", "Please give your phone number, since calls or texts are safe.")
+            _require(
+                self, "phone", _("Please give your phone number, since calls or texts are safe.")
+            )
 
 
 COUPLES_FIELDS = (
@@ -252,78 +258,78 @@ class IntakeRequestForm(ContactFieldsMixin, SpamFieldsMixin):
     """One person's request. Field names and values are a stable interface."""
 
     # The journey; who they are and how to reach them is ContactFieldsMixin's.
-    journey = radios(label="What would you like help with?", choices=Journey.choices)
+    journey = radios(label=_("What would you like help with?"), choices=Journey.choices)
     is_adult = radios(
-        label="Are you 18 or older?",
+        label=_("Are you 18 or older?"),
         choices=AgeAnswer.choices,
-        help_text="We see people under 18 only in some cases; we will tell you how.",
+        help_text=_("We see people under 18 only in some cases; we will tell you how."),
     )
 
     # Sessions.
     preferred_clinician = forms.ChoiceField(
-        label="Would you like to see someone in particular? (optional)",
+        label=_("Would you like to see someone in particular? (optional)"),
         required=False,
-        help_text="We will do our best; if they cannot see you soon, we will tell you.",
+        help_text=_("We will do our best; if they cannot see you soon, we will tell you."),
     )
-    session_format = radios(label="How would you like to meet?", choices=SessionFormat.choices)
+    session_format = radios(label=_("How would you like to meet?"), choices=SessionFormat.choices)
     region = forms.ChoiceField(
-        label="Where do you live?",
-        help_text="We can only see clients who live where our clinicians are licensed.",
+        label=_("Where do you live?"),
+        help_text=_("We can only see clients who live where our clinicians are licensed."),
     )
     online_location_confirmed = forms.BooleanField(
-        label="I will be in one of these states during online sessions",
+        label=_("I will be in one of these states during online sessions"),
         required=False,
-        help_text=(
+        help_text=_(
             "Our clinicians may only meet you online while you are somewhere they are licensed."
         ),
     )
-    payment = radios(label="How would you like to pay?", choices=Payment.choices)
+    payment = radios(label=_("How would you like to pay?"), choices=Payment.choices)
     concerns = long_text(
-        label="What would you like help with? (optional)",
+        label=_("What would you like help with? (optional)"),
         max_length=5000,
-        help_text=(
+        help_text=_(
             "A few sentences are plenty; we will talk more when we meet. Up to 5,000 characters."
         ),
     )
     referral_source = forms.ChoiceField(
-        label="How did you hear about us? (optional)",
-        choices=[("", "Choose one")] + ReferralSource.choices,
+        label=_("How did you hear about us? (optional)"),
+        choices=[("", _("Choose one"))] + ReferralSource.choices,
         required=False,
     )
 
     # Couples and intensives.
-    partner_first_name = text(label="Your partner's first name (optional)", max_length=60)
+    partner_first_name = text(label=_("Your partner's first name (optional)"), max_length=60)
     partner_readiness = radios(
-        label="Where is your partner with the idea of couples sessions?",
+        label=_("Where is your partner with the idea of couples sessions?"),
         choices=Readiness.choices,
         required=False,
     )
     wants_now = checkboxes(
-        label="While your partner decides, what would you like?",
+        label=_("While your partner decides, what would you like?"),
         choices=NextStep.choices,
-        help_text="Choose one or both.",
+        help_text=_("Choose one or both."),
     )
     partner_safety = partner_safety_question()
     wants_link_emailed = forms.BooleanField(
-        label="Also email me the private link for my partner",
+        label=_("Also email me the private link for my partner"),
         required=False,
-        help_text="It goes to you only, never to your partner. Needs email to be safe for you.",
+        help_text=_("It goes to you only, never to your partner. Needs email to be safe for you."),
     )
     agrees_confidentiality = forms.BooleanField(
-        label="I have read how privacy works between partners, and I agree",
+        label=_("I have read how privacy works between partners, and I agree"),
         required=False,
     )
 
     # Everyone.
     in_crisis = crisis_question(required=True)
     consent = forms.BooleanField(
-        label="You may contact me about this request in the ways I chose above",
+        label=_("You may contact me about this request in the ways I chose above"),
         error_messages={"required": CONSENT_REQUIRED},
     )
     acknowledges_not_emergency = forms.BooleanField(
-        label="I understand this form is not for emergencies",
+        label=_("I understand this form is not for emergencies"),
         error_messages={
-            "required": "Please confirm that you understand this form is not for emergencies."
+            "required": _("Please confirm that you understand this form is not for emergencies.")
         },
     )
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
@@ -353,18 +359,20 @@ class IntakeRequestForm(ContactFieldsMixin, SpamFieldsMixin):
     # What this form asks of everyone that the partner's form asks of some.
     required_fields = ["name", "contact_methods"]
     help_texts = {
-        "name": "Whatever name you would like us to use.",
-        "is_discreet_sender": "Our messages will not mention counseling or therapy on the outside.",
+        "name": _("Whatever name you would like us to use."),
+        "is_discreet_sender": _(
+            "Our messages will not mention counseling or therapy on the outside."
+        ),
     }
     required_messages = {
-        "journey": "Please choose what you would like help with.",
+        "journey": _("Please choose what you would like help with."),
         "name": NAME_REQUIRED,
-        "session_format": "Please choose how you would like to meet.",
-        "region": "Please choose where you live.",
-        "payment": "Please choose how you would like to pay.",
+        "session_format": _("Please choose how you would like to meet."),
+        "region": _("Please choose where you live."),
+        "payment": _("Please choose how you would like to pay."),
         "in_crisis": IN_CRISIS_REQUIRED,
         "contact_methods": CONTACT_METHODS_REQUIRED,
-        "is_adult": "Please tell us whether you are 18 or older.",
+        "is_adult": _("Please tell us whether you are 18 or older."),
     }
 
     def __init__(self, *args, **kwargs):
@@ -372,21 +380,23 @@ class IntakeRequestForm(ContactFieldsMixin, SpamFieldsMixin):
         services = set(settings.PRACTICE_SERVICES)
         offered = [Journey.INDIVIDUAL, Journey.COUPLES]
         offered += [j for j in (Journey.INTENSIVE, Journey.CONSULT) if j.value in services]
-        consult_label = Journey.CONSULT.label
+        labels = {}
         if "discernment" in services:
-            consult_label += " (this can include discernment counseling, when one of you is unsure about the relationship)"  # noqa: E501
-        labels = {Journey.CONSULT: consult_label}
+            labels[Journey.CONSULT] = _(
+                "I'm not sure yet: a brief consultation call (this can include discernment "
+                "counseling, when one of you is unsure about the relationship)"
+            )
         self.fields["journey"].choices = [(j.value, labels.get(j, j.label)) for j in offered]
         self.choices_from_profiles = selectors.request_choices()
         self.regions = self.choices_from_profiles.regions
-        self.fields["region"].choices = [("", "Choose one")] + [
+        self.fields["region"].choices = [("", _("Choose one"))] + [
             (region, region) for region in self.regions
         ]
-        self.fields[
-            "online_location_confirmed"
-        ].label = f"I will be in {_or_list(self.regions)} during online sessions"
+        self.fields["online_location_confirmed"].label = _(
+            "I will be in %(regions)s during online sessions"
+        ) % {"regions": _or_list(self.regions)}
         clinician = self.fields["preferred_clinician"]
-        clinician.choices = [("", "No preference"), *self.choices_from_profiles.clinicians]
+        clinician.choices = [("", _("No preference")), *self.choices_from_profiles.clinicians]
         posted = self.data.get("preferred_clinician") if self.is_bound else None
         if not self.choices_from_profiles.is_complete and posted:
             # The database is down: not refused for want of a list, but kept,
@@ -441,7 +451,7 @@ class IntakeRequestForm(ContactFieldsMixin, SpamFieldsMixin):
         return selectors.published_article_id(slug=slug)
 
     def clean_partner_first_name(self):
-        return clean_line(self.cleaned_data["partner_first_name"], what="partner's name")
+        return clean_line(self.cleaned_data["partner_first_name"], what=_("Your partner's name"))
 
     def clean_concerns(self):
         return clean_free_text(self.cleaned_data["concerns"])
@@ -456,8 +466,11 @@ class IntakeRequestForm(ContactFieldsMixin, SpamFieldsMixin):
             _require(
                 self,
                 "online_location_confirmed",
-                f"Please confirm you will be in {_or_list(self.regions)} during online "
-                "sessions, or choose to meet in person.",
+                _(
+                    "Please confirm you will be in %(regions)s during online sessions, or "
+                    "choose to meet in person."
+                )
+                % {"regions": _or_list(self.regions)},
             )
         # Someone under 18 gets no couples request: like another journey's,
         # their couples answers are not required and only the safety answer is kept.
@@ -482,14 +495,19 @@ class IntakeRequestForm(ContactFieldsMixin, SpamFieldsMixin):
     def _clean_couples(self, data: dict) -> None:
         readiness = data.get("partner_readiness")
         if not readiness:
-            _require(self, "partner_readiness", "Please tell us where your partner is with this.")
+            _require(
+                self, "partner_readiness", _("Please tell us where your partner is with this.")
+            )
         elif readiness == Readiness.AGREED:
             data["wants_now"] = []
         elif not data.get("wants_now"):
             _require(
                 self,
                 "wants_now",
-                "Please choose individual sessions now, a couples consultation on hold, or both.",
+                _(
+                    "Please choose individual sessions now, a couples consultation on hold, "
+                    "or both."
+                ),
             )
         if not data.get("partner_safety"):
             _require(self, "partner_safety", PARTNER_SAFETY_REQUIRED)
@@ -497,7 +515,7 @@ class IntakeRequestForm(ContactFieldsMixin, SpamFieldsMixin):
             _require(
                 self,
                 "agrees_confidentiality",
-                "Please read how privacy works between partners and tick to agree.",
+                _("Please read how privacy works between partners and tick to agree."),
             )
         flags = safety_flags(
             in_crisis=data.get("in_crisis") or "", partner_safety=data.get("partner_safety") or ""
@@ -511,8 +529,10 @@ class IntakeRequestForm(ContactFieldsMixin, SpamFieldsMixin):
             self.add_error(
                 "wants_link_emailed",
                 ValidationError(
-                    "We can only email the link if you give your email and tick that email "
-                    "is safe. You can also copy the link on the next page.",
+                    _(
+                        "We can only email the link if you give your email and tick that email "
+                        "is safe. You can also copy the link on the next page."
+                    ),
                     code="email_not_safe",
                 ),
             )
@@ -569,23 +589,23 @@ def _or_list(items: list[str]) -> str:
     """ "Oregon", "Oregon or Washington", "Idaho, Oregon or Washington"."""
     if len(items) < 2:
         return "".join(items)
-    return f"{', '.join(items[:-1])} or {items[-1]}"
+    return _("%(first)s or %(last)s") % {"first": ", ".join(items[:-1]), "last": items[-1]}
 
 
 class PartnerResponseForm(ContactFieldsMixin, SpamFieldsMixin):
     """The partner's own answers. Which fields apply depends on `answer`."""
 
-    answer = radios(label="What would you like to do?", choices=PartnerAnswer.choices)
+    answer = radios(label=_("What would you like to do?"), choices=PartnerAnswer.choices)
     # Then who they are and how to reach them (ContactFieldsMixin).
     partner_safety = partner_safety_question()
     in_crisis = crisis_question(required=False)
     consent = forms.BooleanField(
-        label="You may contact me in the ways I chose above", required=False
+        label=_("You may contact me in the ways I chose above"), required=False
     )
     message = long_text(
-        label="Anything you would like to say or ask? (optional)",
+        label=_("Anything you would like to say or ask? (optional)"),
         max_length=2000,
-        help_text="Only our clinicians read this. Up to 2,000 characters.",
+        help_text=_("Only our clinicians read this. Up to 2,000 characters."),
     )
 
     # The order of the page, which the error summary follows.
@@ -593,7 +613,9 @@ class PartnerResponseForm(ContactFieldsMixin, SpamFieldsMixin):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["answer"].error_messages["required"] = "Please choose one of the three answers."
+        self.fields["answer"].error_messages["required"] = _(
+            "Please choose one of the three answers."
+        )
 
     def clean_message(self):
         return clean_free_text(self.cleaned_data["message"])
@@ -637,12 +659,14 @@ class PartnerResponseForm(ContactFieldsMixin, SpamFieldsMixin):
     def response_fields(self) -> dict:
         """The cleaned answers as partner_response_record's keyword arguments."""
         data = self.cleaned_data
-        preferences = [ContactMethod(m).label for m in data["contact_methods"]]
+        # Stored for staff, who read the admin in English, whatever the partner's language.
+        with translation.override("en"):
+            preferences = [str(ContactMethod(m).label) for m in data["contact_methods"]]
+            availability = [str(Availability(a).label) for a in data["availability"]]
         if data["is_voicemail_ok"]:
             preferences.append("voicemail is fine")
         if data["is_discreet_sender"]:
             preferences.append("discreet sender name")
-        availability = [Availability(a).label for a in data["availability"]]
         if data["availability_notes"]:
             availability.append(data["availability_notes"])
         return {

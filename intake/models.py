@@ -40,7 +40,7 @@ def answer_label(choices: type[models.TextChoices], value: str) -> str:
     if not value:
         return "Not asked"
     try:
-        return choices(value).label
+        return str(choices(value).label)
     except ValueError:
         return value
 

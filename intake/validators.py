@@ -9,6 +9,7 @@ import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext_lazy as _
 
 # Characters that never belong in a name, an address or a phone number and that
 # can disguise what a value says, by Unicode category: controls (Cc); format
@@ -22,19 +23,29 @@ _PHONE = re.compile(r"^\+?[0-9 ().\-]{7,}(\s*(x|ext\.?)\s*[0-9]{1,6})?$", re.IGN
 
 
 def clean_line(value: str, *, what: str) -> str:
-    """A one-line value, trimmed and NFC-normalised, without hidden characters."""
+    """A one-line value, trimmed and NFC-normalised, without hidden characters.
+
+    `what` names the value as the start of a sentence ("Your name"), whole, so
+    that a translation can word it as its language needs.
+    """
     value = unicodedata.normalize("NFC", value.strip())
     if any(unicodedata.category(character) in _HIDDEN_CATEGORIES for character in value):
         raise ValidationError(
-            f"Your {what} contains invisible or control characters (they sometimes come "
-            "along when text is copied). Please type it again.",
+            _(
+                "%(what)s contains invisible or control characters (they sometimes come "
+                "along when text is copied). Please type it again."
+            ),
             code="hidden_characters",
+            params={"what": what},
         )
     if _REPLACEMENT_CHARACTER in value:
         raise ValidationError(
-            f"Your {what} contains characters we could not read (shown as \ufffd). "
-            "Please type it again.",
+            _(
+                "%(what)s contains characters we could not read (shown as %(mark)s). "
+                "Please type it again."
+            ),
             code="unreadable_characters",
+            params={"what": what, "mark": _REPLACEMENT_CHARACTER},
         )
     return value
 
@@ -45,22 +56,22 @@ def clean_free_text(value: str) -> str:
 
 
 def clean_phone_number(value: str) -> str:
-    value = clean_line(value, what="phone number")
+    value = clean_line(value, what=_("Your phone number"))
     if value and not _PHONE.match(value):
         raise ValidationError(
-            "Please enter a phone number using digits, and spaces, +, -, ( or ) if you like.",
+            _("Please enter a phone number using digits, and spaces, +, -, ( or ) if you like."),
             code="invalid_phone",
         )
     return value
 
 
 def clean_email_address(value: str) -> str:
-    value = clean_line(value, what="email address")
+    value = clean_line(value, what=_("Your email address"))
     if value:
         try:
             validate_email(value)
         except ValidationError as exc:
             raise ValidationError(
-                "Please enter an email address like name@example.com.", code="invalid_email"
+                _("Please enter an email address like name@example.com."), code="invalid_email"
             ) from exc
     return value

@@ -9,6 +9,7 @@ from django.db import InterfaceError, OperationalError
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
@@ -36,17 +37,17 @@ DONE_SESSION_KEY = "intake_done"
 SENT_SESSION_KEY = "intake_sent"
 SENT_KEYS_KEPT = 10
 PARTNER_DONE_SESSION_KEY = "intake_partner_done"
-OUTAGE_MESSAGE = (
+OUTAGE_MESSAGE = _(
     "Sorry, we could not save your request just now because of a problem on our side. "
     "Everything you typed is still here: please press the button again in a minute."
 )
-STALE_FORM_MESSAGE = (
+STALE_FORM_MESSAGE = _(
     "Sorry, we could not send that just yet. Please check your answers and press the button again."
 )
 
 
-SEND_AGAIN_MESSAGE = "Please check your answers and press Send again."
-RATE_LIMIT_MESSAGE = (
+SEND_AGAIN_MESSAGE = _("Please check your answers and press Send again.")
+RATE_LIMIT_MESSAGE = _(
     "Please wait a little: we have had several requests from your connection in a short "
     "time. Everything you typed is still here and nothing has been sent yet. Press Send "
     "again in a while, or call us."

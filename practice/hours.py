@@ -11,13 +11,16 @@ from dataclasses import dataclass
 from datetime import time
 
 from django.conf import settings
+from django.utils.dates import WEEKDAYS
 from django.utils.formats import time_format
+from django.utils.translation import gettext as _
 
 DAYS = {
     "Mo": "Monday", "Tu": "Tuesday", "We": "Wednesday", "Th": "Thursday",
     "Fr": "Friday", "Sa": "Saturday", "Su": "Sunday",
 }  # fmt: skip
 _ORDER = list(DAYS)
+_NAMES = list(DAYS.values())
 _SPAN = re.compile(
     r"^(?P<first>[A-Z][a-z])(?:-(?P<last>[A-Z][a-z]))?\s+"
     r"(?P<opens>\d\d:\d\d)-(?P<closes>\d\d:\d\d)$"
@@ -33,13 +36,18 @@ class OpeningHours:
 
     @property
     def days_label(self):
+        # Django's own names of the days, in the reader's language (WEEKDAYS[0] is Monday).
+        first, last = (WEEKDAYS[_NAMES.index(day)] for day in (self.days[0], self.days[-1]))
         if len(self.days) == 1:
-            return self.days[0]
-        return f"{self.days[0]} to {self.days[-1]}"
+            return str(first)
+        return _("%(first)s to %(last)s") % {"first": first, "last": last}
 
     @property
     def times_label(self):
-        return f"{time_format(self.opens, 'P')} to {time_format(self.closes, 'P')}"
+        return _("%(opens)s to %(closes)s") % {
+            "opens": time_format(self.opens, "P"),
+            "closes": time_format(self.closes, "P"),
+        }
 
 
 def parse_hours(text: str) -> list[OpeningHours]:

@@ -11,23 +11,24 @@ form with `?journey=…&readiness=…`, and requests store them.
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Journey(models.TextChoices):
-    INDIVIDUAL = "individual", "Individual sessions for me"
-    COUPLES = "couples", "Couples sessions"
-    INTENSIVE = "intensive", "A couples intensive"
-    CONSULT = "consult", "I'm not sure yet: a brief consultation call"
+    INDIVIDUAL = "individual", _("Individual sessions for me")
+    COUPLES = "couples", _("Couples sessions")
+    INTENSIVE = "intensive", _("A couples intensive")
+    CONSULT = "consult", _("I'm not sure yet: a brief consultation call")
 
 
 COUPLES_JOURNEYS = (Journey.COUPLES, Journey.INTENSIVE)
 
 
 class Readiness(models.TextChoices):
-    AGREED = "agreed", "My partner wants to come"
-    UNSURE = "unsure", "My partner is unsure"
-    DECLINED = "declined", "My partner has said no for now"
-    NOT_ASKED = "not_asked", "I haven't asked my partner yet"
+    AGREED = "agreed", _("My partner wants to come")
+    UNSURE = "unsure", _("My partner is unsure")
+    DECLINED = "declined", _("My partner has said no for now")
+    NOT_ASKED = "not_asked", _("I haven't asked my partner yet")
 
 
 class PartnerJourney(models.TextChoices):
