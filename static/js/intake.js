@@ -76,9 +76,11 @@
       if (!input) {
         return;
       }
-      function say(message) {
+      // The words come from the page, in its language (data-copied-message,
+      // data-selected-message on the status element).
+      function say(name) {
         if (status) {
-          status.textContent = message;
+          status.textContent = name ? status.getAttribute("data-" + name + "-message") || "" : "";
         }
       }
       function selectText() {
@@ -94,18 +96,14 @@
         } catch (error) {
           copied = false;
         }
-        say(
-          copied
-            ? "Link copied. You can paste it wherever you like."
-            : "The link is selected. Press Ctrl+C (or Cmd+C on a Mac) to copy it."
-        );
+        say(copied ? "copied" : "selected");
       }
       button.hidden = false;
       button.addEventListener("click", function () {
-        say("");
+        say(null);
         if (navigator.clipboard && window.isSecureContext) {
           navigator.clipboard.writeText(input.value).then(function () {
-            say("Link copied. You can paste it wherever you like.");
+            say("copied");
           }, fallback);
         } else {
           fallback();
