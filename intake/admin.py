@@ -9,18 +9,22 @@ import csv
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
+from django.core.exceptions import PermissionDenied
 from django.db.models import F
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotAllowed
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 
-from intake import selectors, staff
+from intake import attribution, selectors, staff
 from intake.choices import JOURNEY_SHORT, READINESS_SHORT
 from intake.crypto import search_hash, term_kind
 from intake.models import (
     AccessRecord,
+    AttributionReport,
     IntakeRequest,
     Note,
     Notification,
@@ -527,3 +531,37 @@ class AccessRecordAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_active and request.user.is_superuser
+
+
+@admin.register(AttributionReport)
+class AttributionReportAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Requests per article and month: counts only, small ones hidden
+    (intake.attribution). One page, no request on it: for anyone with
+    intake.view_attribution_report, editors included."""
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.report_view)
+        return [path("", view, name="intake_attributionreport_changelist")]
+
+    def has_view_permission(self, request, obj=None):
+        return obj is None and request.user.has_perm("intake.view_attribution_report")
+
+    def report_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        return TemplateResponse(
+            request,
+            "admin/intake/attribution_report.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Requests per article",
+                "opts": self.opts,
+                "headings": attribution.HEADINGS,
+                "rows": attribution.report_rows(selectors.attribution_counts()),
+                "time_zone": timezone.get_current_timezone_name(),
+                "small": attribution.SMALL,
+                "withheld": attribution.WITHHELD,
+            },
+        )

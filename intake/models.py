@@ -95,6 +95,14 @@ class IntakeRequest(PrivateAnswersMixin, models.Model):
 
     # Requests staff have finished with; the queue hides them unless asked.
     DONE_STATUSES = (Status.CLOSED, Status.REFERRED)
+    # Where a request can be before the person became a client: back to one of
+    # these, "became a client" was a mistake, and became_client_at is cleared.
+    BEFORE_CLIENT_STATUSES = (
+        Status.NEW,
+        Status.IN_REVIEW,
+        Status.CONTACTED,
+        Status.CONSULTATION_BOOKED,
+    )
     # The queue: urgent first, then safety follow-up, then new ones before those
     # already in hand, oldest first within each.
     TRIAGE_ORDER = (
@@ -120,6 +128,9 @@ class IntakeRequest(PrivateAnswersMixin, models.Model):
         verbose_name="assigned clinician",
     )
     closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When staff first marked them "became a client": kept when the request is
+    # later closed or referred, so that it still counts (intake.attribution).
+    became_client_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     # Flags staff triage by; the answers behind them are encrypted below.
     is_urgent = models.BooleanField("urgent", default=False)
@@ -402,6 +413,19 @@ class PartnerResponse(PrivateAnswersMixin, models.Model):
 
     def __str__(self):
         return f"Partner response to {self.intake_request.reference}"
+
+
+class AttributionReport(IntakeRequest):
+    """Which articles lead people to ask for help: the admin's report of counts
+    per article and month (intake.attribution). It shows no request, so editors
+    may see it too; its one permission is its own."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "requests per article"
+        verbose_name_plural = "requests per article"
+        default_permissions = ()
+        permissions = [("view_attribution_report", "Can view the requests per article report")]
 
 
 class Note(models.Model):

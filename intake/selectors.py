@@ -5,14 +5,14 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import InterfaceError, OperationalError
-from django.db.models import F, Q, QuerySet, Value
-from django.db.models.functions import Coalesce, Concat, Lower, NullIf, Trim
+from django.db.models import Count, F, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, Concat, Lower, NullIf, Trim, TruncMonth
 from django.utils import timezone
 
 from articles.models import PARTNER_NOT_READY_TOPIC, Article, Author
 from intake.crypto import SEARCHABLE_CONTACT_DETAILS, search_hash
 from intake.models import IntakeRequest, PartnerInvitation, hash_token
-from practice.journeys import PartnerVariant
+from practice.journeys import COUPLES_JOURNEYS, Journey, PartnerVariant, Readiness
 
 # Real tokens are 43 characters; anything much longer is not worth hashing.
 _MAX_TOKEN_LENGTH = 100
@@ -71,6 +71,30 @@ def published_article_id(*, slug: str) -> int | None:
         return Article.objects.published().filter(slug=slug).values_list("pk", flat=True).first()
     except (OperationalError, InterfaceError):
         return None
+
+
+def attribution_counts() -> list[dict]:
+    """Requests that came from an article, counted per article and month (of
+    their arrival, in the practice's time zone), in one query: the total, per
+    journey, per partner readiness (couples journeys), and how many became
+    clients. Newest month first, then by title. Only counts: no request."""
+    couples = Q(journey__in=COUPLES_JOURNEYS)
+    counts = {
+        "total": Count("pk"),
+        **{f"journey_{value}": Count("pk", filter=Q(journey=value)) for value in Journey.values},
+        **{
+            f"readiness_{value}": Count("pk", filter=couples & Q(partner_readiness=value))
+            for value in ["", *Readiness.values]
+        },
+        "became_client": Count("pk", filter=Q(became_client_at__isnull=False)),
+    }
+    return list(
+        IntakeRequest.objects.filter(from_article__isnull=False)
+        .annotate(month=TruncMonth("created_at"))
+        .values("from_article_id", "from_article__title", "month")
+        .annotate(**counts)
+        .order_by("-month", "from_article__title", "from_article_id")
+    )
 
 
 def requests_matching(queryset: QuerySet, term: str) -> QuerySet:

@@ -129,13 +129,23 @@ def request_triage_save(
     """Save what staff may change on a request (status, assignment).
 
     closed_at follows the status: set when a request is closed, kept while it
-    stays closed, cleared when it is reopened.
+    stays closed, cleared when it is reopened. became_client_at is set when a
+    request is marked "became a client", kept when it is then closed or
+    referred, and cleared when it goes back to an earlier status.
     """
-    if intake_request.status == IntakeRequest.Status.CLOSED:
-        intake_request.closed_at = intake_request.closed_at or timezone.now()
+    now = timezone.now()
+    status = intake_request.status
+    if status == IntakeRequest.Status.CLOSED:
+        intake_request.closed_at = intake_request.closed_at or now
     else:
         intake_request.closed_at = None
-    intake_request.save(update_fields=["status", "assigned_to", "closed_at", "updated_at"])
+    if status == IntakeRequest.Status.BECAME_CLIENT:
+        intake_request.became_client_at = intake_request.became_client_at or now
+    elif status in IntakeRequest.BEFORE_CLIENT_STATUSES:
+        intake_request.became_client_at = None
+    intake_request.save(
+        update_fields=["status", "assigned_to", "closed_at", "became_client_at", "updated_at"]
+    )
     access_records_create(
         action=AccessRecord.Action.CHANGE,
         user=by,

@@ -96,6 +96,8 @@ def one_of_each(settings) -> dict:
         "articles.article": article,
         "articles.page": page,
         "intake.intakerequest": intake_request,
+        # The report's one page is its list (no object of its own).
+        "intake.attributionreport": intake_request,
         "intake.notification": notification,
         "intake.partnerinvitation": invitation,
         "intake.accessrecord": AccessRecord.objects.create(

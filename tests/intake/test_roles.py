@@ -49,6 +49,8 @@ def test_the_migration_creates_the_clinicians_role():
         "articles.view_article",
         "articles.view_topic",
         "articles.view_author",
+        # Added by 0009_attribution_report.
+        "intake.view_attribution_report",
     }
 
 
@@ -65,7 +67,10 @@ def test_the_migration_creates_the_editors_role_with_nothing_of_intake():
         "articles.delete_author",
         "articles.view_historicalarticle",
     } <= names
-    assert not {name for name in names if name.startswith("intake.")}
+    # Only the requests per article report (0009_attribution_report): counts, no request.
+    assert {name for name in names if name.startswith("intake.")} == {
+        "intake.view_attribution_report"
+    }
 
 
 def test_the_roles_migration_can_run_again_and_be_reversed():
@@ -100,10 +105,13 @@ def test_an_editor_gets_403_on_every_request_url(editor_client):
 def test_an_editor_sees_no_requests_in_the_admin_index(editor_client):
     response = editor_client.get(reverse("admin:index"))
 
-    app_labels = {app["app_label"] for app in response.context["app_list"]}
-    assert "articles" in app_labels
-    assert "intake" not in app_labels
-    assert "Requests" not in response.content.decode()
+    apps = {app["app_label"]: app for app in response.context["app_list"]}
+    assert "articles" in apps
+    # Of intake, only the requests per article report: counts, no request.
+    assert [model["object_name"] for model in apps["intake"]["models"]] == ["AttributionReport"]
+    html = response.content.decode()
+    assert reverse("admin:intake_intakerequest_changelist") not in html
+    assert reverse("admin:intake_attributionreport_changelist") in html
 
 
 def test_an_editor_manages_articles(editor_client):

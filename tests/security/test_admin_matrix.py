@@ -47,6 +47,12 @@ MODEL_RIGHTS = {
     "intake.notification": {"clinician": READ_ONLY, "superuser": READ_ONLY},
     "intake.partnerinvitation": {"clinician": READ_ONLY, "superuser": READ_ONLY},
     "intake.accessrecord": {"superuser": READ_ONLY},
+    # Requests per article: counts only, no request, so editors too.
+    "intake.attributionreport": {
+        "editor": READ_ONLY,
+        "clinician": READ_ONLY,
+        "superuser": READ_ONLY,
+    },
 }
 # Models whose history pages (list and old versions) need the change right.
 HISTORY_NEEDS_CHANGE = {"articles.article", "articles.author", "articles.page"}
@@ -78,8 +84,8 @@ VIEWS = {
     # The article form's author search: authors are public.
     "autocomplete": answers((200, 405), (200, 405), (200, 405)),
     "view_on_site": answers((302, 302), (302, 302), (302, 302)),
-    # The intake app's index page: nothing of it for editors.
-    "app_list": answers((404, 404), (200, 200), (200, 200)),
+    # The intake app's index page: for editors, only the requests per article.
+    "app_list": answers((200, 200), (200, 200), (200, 200)),
     "catch_all": answers((404, 404), (404, 404), (404, 404)),
     "auth_user_password_change": answers((403, 403), (403, 403), (200, 200)),
     "otp_totp_totpdevice_config": answers((403, 403), (403, 403), (403, 403)),
@@ -98,6 +104,12 @@ STANDARD_EXCEPTIONS = {
     "axes_accessattempt_change": {"superuser": (200, 302)},
     "axes_accesslog_change": {"superuser": (200, 302)},
     "axes_accessfailurelog_change": {"superuser": (200, 302)},
+    # The report is read only: a post is refused whoever sends it.
+    "intake_attributionreport_changelist": {
+        "editor": (200, 405),
+        "clinician": (200, 405),
+        "superuser": (200, 405),
+    },
 }
 
 
