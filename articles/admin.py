@@ -12,6 +12,7 @@ from articles.services import (
     article_cover_renditions_make,
     article_image_renditions_make,
     article_publish,
+    article_translation_link,
     article_unpublish,
     author_photo_renditions_make,
 )
@@ -136,8 +137,8 @@ class PublishPermissionMixin:
 
 @admin.register(Topic)
 class TopicAdmin(ContentVersionAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "slug"]
-    search_fields = ["name", "description"]
+    list_display = ["name", "name_es", "slug"]
+    search_fields = ["name", "description", "name_es", "description_es"]
     prepopulated_fields = {"slug": ["name"]}
 
 
@@ -212,14 +213,22 @@ class ArticleImageAdmin(admin.ModelAdmin):
 class ArticleAdmin(
     ContentVersionAdminMixin, PublishPermissionMixin, MarkdownEditorMixin, HistoryAdmin
 ):
-    list_display = ["title", "status", "publish_at", "author", "is_featured", "visibility"]
-    list_filter = ["status", "topics", "author", "is_featured"]
+    list_display = [
+        "title",
+        "language",
+        "status",
+        "publish_at",
+        "author",
+        "is_featured",
+        "visibility",
+    ]
+    list_filter = ["language", "status", "topics", "author", "is_featured"]
     list_select_related = ["author"]
     search_fields = ["title", "summary", "body"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "publish_at"
     filter_horizontal = ["topics"]
-    autocomplete_fields = ["author", "reviewer"]
+    autocomplete_fields = ["author", "reviewer", "translation"]
     actions = ["publish_now", "back_to_draft"]
     publish_permission = "articles.publish_article"
     readonly_fields = [
@@ -231,6 +240,7 @@ class ArticleAdmin(
     ]
     fieldsets = [
         (None, {"fields": ["preview_link", "title", "slug", "summary", "body", "rendered_body"]}),
+        ("Language", {"fields": ["language", "translation"]}),
         ("Publishing", {"fields": ["status", "publish_at", "is_featured"]}),
         ("People and topics", {"fields": ["author", "reviewer", "reviewed_at", "topics"]}),
         ("Cover image", {"fields": ["cover_image", "cover_alt"], "classes": ["collapse"]}),
@@ -243,6 +253,8 @@ class ArticleAdmin(
         super().save_model(request, obj, form, change)
         if "cover_image" in form.changed_data:
             article_cover_renditions_make(article=obj)
+        if "translation" in form.changed_data:
+            article_translation_link(article=obj)
 
     @admin.display(description="on the site")
     def visibility(self, article):

@@ -21,7 +21,8 @@ class LatestArticlesFeed(Feed):
         return reverse("articles:feed")
 
     def items(self):
-        return Article.objects.published().for_listing()[:20]
+        # The active language's articles: /articles/feed/ English, /es/articles/feed/ Spanish.
+        return Article.objects.published().in_language().for_listing()[:20]
 
     def item_title(self, item):
         return item.title
@@ -39,7 +40,7 @@ class LatestArticlesFeed(Feed):
         return item.author.name_with_credentials
 
     def item_categories(self, item):
-        return [topic.name for topic in item.topics.all()]
+        return [topic.display_name for topic in item.topics.all()]
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):

@@ -8,7 +8,7 @@ from django.db import connections, models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext, override
 from simple_history.models import HistoricalRecords
 
 from articles import search
@@ -22,6 +22,7 @@ from practice.journeys import (
     PartnerVariant,
     Readiness,
 )
+from practice.languages import language_choices
 
 
 class AuthorQuerySet(models.QuerySet):
@@ -32,20 +33,27 @@ class AuthorQuerySet(models.QuerySet):
 
 class TopicQuerySet(models.QuerySet):
     def with_published_articles(self):
-        """Topics that at least one published article is in."""
+        """Topics that at least one published article in the active language is in."""
         # "The id of one such article", a subquery with LIMIT 1, stops at the
         # first one found; PostgreSQL plans an EXISTS clause as a join over all
         # of the topic's articles instead.
         one_article = Article.topics.through.objects.filter(
-            topic_id=OuterRef("pk"), article__in=Article.objects.published()
+            topic_id=OuterRef("pk"), article__in=Article.objects.published().in_language()
         ).values("article_id")[:1]
         return self.alias(one_article=Subquery(one_article)).filter(one_article__isnull=False)
 
 
 class Topic(models.Model):
+    """A subject articles are filed under, in both languages: one topic, one
+    address (its slug), a name and a description for each language."""
+
     name = models.CharField(max_length=80, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
     description = models.TextField(blank=True)
+    name_es = models.CharField(
+        "name in Spanish", max_length=80, blank=True, help_text="Shown on the Spanish site."
+    )
+    description_es = models.TextField("description in Spanish", blank=True)
 
     objects = TopicQuerySet.as_manager()
 
@@ -57,6 +65,19 @@ class Topic(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:topic", kwargs={"slug": self.slug})
+
+    @property
+    def display_name(self):
+        """The name in the active language (the English one where none was given)."""
+        if get_language() == "es" and self.name_es:
+            return self.name_es
+        return self.name
+
+    @property
+    def display_description(self):
+        if get_language() == "es" and self.description_es:
+            return self.description_es
+        return self.description
 
 
 class Author(models.Model):
@@ -238,6 +259,11 @@ class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Articles the public may read: published, and their time has come."""
         return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=timezone.now())
+
+    def in_language(self, language=None):
+        """Articles written in `language` (default: the active one, which the
+        page's address chose): each site lists only its own language's articles."""
+        return self.filter(language=language or get_language())
 
     def for_listing(self):
         """What a list of articles shows: byline and topics without extra queries."""
@@ -427,6 +453,27 @@ class Article(models.Model):
         "article suits any partner. An article about hesitating or saying not now is "
         "for a partner who is not sure yet, and is not offered to one who wants to come.",
     )
+    language = models.CharField(
+        max_length=8,
+        choices=language_choices,
+        default="en",
+        help_text="The site that lists it: English at /, Spanish under /es/.",
+    )
+    # A foreign key rather than a one-to-one: relinking an article to a new
+    # counterpart must not trip over the old pair (articles.services keeps
+    # each pair pointing at each other, and nobody else at them).
+    translation = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="translation",
+        help_text=(
+            "The same article in the other language, if there is one: the language "
+            "switcher leads there. Linked both ways when saved."
+        ),
+    )
     reading_minutes = models.PositiveSmallIntegerField(editable=False, default=1)
     # The body's h2 and h3 headings, for a long article's table of contents.
     toc = models.JSONField(default=list, blank=True, editable=False)
@@ -444,6 +491,11 @@ class Article(models.Model):
         indexes = [
             # Lists, newest first: the page of articles, and counts, from the index alone.
             models.Index(fields=["status", "-publish_at", "-id"], name="article_status_publish_id"),
+            # ... and each language's lists, which is what the public pages show.
+            models.Index(
+                fields=["language", "status", "-publish_at", "-id"],
+                name="article_language_publish_id",
+            ),
             # The sitemap's "last modified": the newest change, without a scan.
             models.Index(fields=["-updated_at"], name="article_updated"),
             # The GIN index on search_document exists on PostgreSQL only, so a
@@ -470,7 +522,9 @@ class Article(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:detail", kwargs={"slug": self.slug})
+        # On the site of the article's own language, wherever it is linked from.
+        with override(self.language):
+            return reverse("articles:detail", kwargs={"slug": self.slug})
 
     def clean(self):
         errors = {}
@@ -482,6 +536,15 @@ class Article(models.Model):
         problems = body_problems(self.body)
         if problems:
             errors["body"] = problems
+        if self.translation_id is not None:
+            if self.translation_id == self.pk:
+                errors["translation"] = ValidationError(
+                    "An article cannot be its own translation.", code="translation_self"
+                )
+            elif self.translation.language == self.language:
+                errors["translation"] = ValidationError(
+                    "Choose an article in the other language.", code="translation_same_language"
+                )
         if errors:
             raise ValidationError(errors)
 
@@ -513,7 +576,9 @@ class Article(models.Model):
         if self.cta_readiness and self.cta_journey in COUPLES_JOURNEYS:
             query["readiness"] = self.cta_readiness
         query["from"] = self.slug
-        return f"{reverse('intake:request')}?{urlencode(query)}"
+        # A reader of a Spanish article gets the Spanish form.
+        with override(self.language):
+            return f"{reverse('intake:request')}?{urlencode(query)}"
 
 
 def body_problems(text):

@@ -65,6 +65,7 @@ def blog_posting(request, article):
         "@type": "BlogPosting",
         "@id": f"{url}#article",
         "headline": article.title,
+        "inLanguage": article.language,
         "description": article.summary,
         "url": url,
         "mainEntityOfPage": {"@id": url},
@@ -76,7 +77,7 @@ def blog_posting(request, article):
             "name": settings.PRACTICE_NAME,
             "url": request.build_absolute_uri(reverse("home")),
         },
-        "keywords": [topic.name for topic in article.topics.all()],
+        "keywords": [topic.display_name for topic in article.topics.all()],
         "timeRequired": f"PT{article.reading_minutes}M",
     }
     if article.cover_image:

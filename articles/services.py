@@ -45,6 +45,22 @@ def article_unpublish(*, article: Article) -> bool:
     return True
 
 
+@transaction.atomic
+def article_translation_link(*, article: Article) -> None:
+    """Make the link between an article and its translation go both ways.
+
+    After an editor sets (or clears) `article.translation` and saves: its
+    translation points back at it, and any article that pointed at either of
+    them before lets go, so that the language switcher of each side leads to
+    the other and to nothing else.
+    """
+    pair = [article.pk] + ([article.translation_id] if article.translation_id else [])
+    Article.objects.filter(translation_id__in=pair).exclude(pk__in=pair).update(translation=None)
+    if article.translation_id:
+        Article.objects.filter(pk=article.translation_id).update(translation=article)
+    content_version_bump()
+
+
 COVER_WIDTHS = (480, 960, 1440)
 
 

@@ -34,7 +34,8 @@ class PublishedArticlesMixin:
     context_object_name = "articles"
 
     def get_queryset(self):
-        return Article.objects.published().for_listing()
+        # Each site lists the articles written in its language.
+        return Article.objects.published().in_language().for_listing()
 
     def breadcrumb_trail(self):
         return [(_("Articles"), reverse("articles:list"))]
@@ -85,7 +86,9 @@ class ArticleListView(PublishedArticlesMixin, ListView):
             search_results_max=SEARCH_RESULTS_MAX,
             topics=Topic.objects.with_published_articles(),
             # Read only when a search finds nothing (the template asks for them then).
-            suggested_articles=Article.objects.published().for_listing().suggested()[:3],
+            suggested_articles=(
+                Article.objects.published().in_language().for_listing().suggested()[:3]
+            ),
             **kwargs,
         )
 
@@ -98,7 +101,10 @@ class TopicArticleListView(PublishedArticlesMixin, ListView):
         return super().get_queryset().in_topic(self.topic.slug)
 
     def breadcrumb_trail(self):
-        return [*super().breadcrumb_trail(), (self.topic.name, self.topic.get_absolute_url())]
+        return [
+            *super().breadcrumb_trail(),
+            (self.topic.display_name, self.topic.get_absolute_url()),
+        ]
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(topic=self.topic, **kwargs)
@@ -221,7 +227,8 @@ class ArticleDetailView(DetailView):
         article = self.object
         # Fetched only for a page that is rendered, not for a 304.
         prefetch_related_objects([article], "topics")
-        published = Article.objects.published().for_cards()
+        # Neighbours and related articles from the article's own language.
+        published = Article.objects.published().in_language(article.language).for_cards()
         previous_article = next_article = None
         for neighbour in published.around(article):
             if (neighbour.publish_at, neighbour.pk) < (article.publish_at, article.pk):

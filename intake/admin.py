@@ -169,6 +169,7 @@ class IntakeRequestAdmin(RequestPageMixin, PartnerLinkRevokingMixin, admin.Model
         "reference",
         "received",
         "journey_short",
+        "language_short",
         "readiness_short",
         "status",
         "urgent",
@@ -182,6 +183,7 @@ class IntakeRequestAdmin(RequestPageMixin, PartnerLinkRevokingMixin, admin.Model
         QueueFilter,
         "status",
         "journey",
+        "language",
         "partner_readiness",
         "is_urgent",
         "is_safety_flagged",
@@ -209,6 +211,7 @@ class IntakeRequestAdmin(RequestPageMixin, PartnerLinkRevokingMixin, admin.Model
             {
                 "fields": [
                     "journey",
+                    "language",
                     "preferred_clinician",
                     "session_format",
                     "region",
@@ -282,6 +285,11 @@ class IntakeRequestAdmin(RequestPageMixin, PartnerLinkRevokingMixin, admin.Model
     @admin.display(description="journey", ordering="journey")
     def journey_short(self, obj):
         return JOURNEY_SHORT.get(obj.journey, obj.journey)
+
+    @admin.display(description="lang.", ordering="language")
+    def language_short(self, obj):
+        # "ES" rather than "Español": the queue has room for two letters.
+        return obj.language.upper()
 
     @admin.display(description="readiness", ordering="partner_readiness")
     def readiness_short(self, obj):

@@ -13,9 +13,11 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 
 from intake.models import PARTNER_LINK_KINDS, IntakeRequest, InvitationNotUsable, Notification
 from intake.selectors import invitation_usable_for
+from practice.context_processors import crisis_resources
 from practice.journeys import Journey
 
 _TEMPLATES = {
@@ -64,7 +66,23 @@ def automatic_headers() -> dict[str, str]:
 
 def notification_email(*, notification: Notification) -> EmailMessage:
     """The message for a notification. Raises InvitationNotUsable for a partner
-    link that stopped working before it could be sent."""
+    link that stopped working before it could be sent.
+
+    The requester's emails are written in the language of the site they sent
+    the request from, links included (a Spanish request's partner link opens
+    the Spanish partner page); the practice's own are in its language,
+    settings.LANGUAGE_CODE, whatever page queued them.
+    """
+    to_practice = notification.kind in (
+        Notification.Kind.NEW_REQUEST,
+        Notification.Kind.PARTNER_ANSWER,
+    )
+    language = settings.LANGUAGE_CODE if to_practice else notification.intake_request.language
+    with translation.override(language):
+        return _notification_email(notification, language=language)
+
+
+def _notification_email(notification: Notification, *, language: str) -> EmailMessage:
     intake_request = notification.intake_request
     kind = notification.kind
     context = {
@@ -75,11 +93,7 @@ def notification_email(*, notification: Notification) -> EmailMessage:
         "practice_phone": settings.PRACTICE_PHONE,
         "response_time": settings.PRACTICE_RESPONSE_TIME,
         "is_discreet": intake_request.is_discreet_sender,
-        "crisis": {
-            "emergency_number": settings.EMERGENCY_NUMBER,
-            "line_name": settings.CRISIS_LINE_NAME,
-            "line_text": settings.CRISIS_LINE_TEXT,
-        },
+        "crisis": crisis_resources(language),
     }
     if kind in (Notification.Kind.NEW_REQUEST, Notification.Kind.PARTNER_ANSWER):
         context["admin_url"] = admin_url(intake_request)

@@ -20,6 +20,7 @@ from intake.choices import (
 )
 from intake.crypto import SEARCHABLE_CONTACT_DETAILS, EncryptedTextField, contact_hashes
 from practice.journeys import Journey, Readiness
+from practice.languages import language_choices
 
 # No 0/O, 1/I/L: a reference is read aloud on the phone.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -118,6 +119,12 @@ class IntakeRequest(PrivateAnswersMixin, models.Model):
     created_at = models.DateTimeField("received", default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     journey = models.CharField(max_length=12, choices=Journey)
+    language = models.CharField(
+        max_length=8,
+        choices=language_choices,
+        default="en",
+        help_text="The site the request was sent from: the requester's emails are in it.",
+    )
     status = models.CharField(max_length=20, choices=Status, default=Status.NEW)
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,

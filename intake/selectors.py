@@ -54,13 +54,13 @@ def invitation_usable_for(*, intake_request: IntakeRequest) -> PartnerInvitation
 
 def partner_articles(variant: PartnerVariant):
     """The articles written to a partner that fit their page's variant, as the
-    partner page and the requester's confirmation list them."""
-    return Article.objects.published().for_partners(variant)[:4]
+    partner page and the requester's confirmation list them, in the page's language."""
+    return Article.objects.published().in_language().for_partners(variant)[:4]
 
 
 def not_ready_articles():
     """For the requester whose partner is not sure yet: asking, waiting, starting alone."""
-    return Article.objects.published().in_topic(PARTNER_NOT_READY_TOPIC)[:3]
+    return Article.objects.published().in_language().in_topic(PARTNER_NOT_READY_TOPIC)[:3]
 
 
 def published_article_id(*, slug: str) -> int | None:

@@ -113,6 +113,7 @@ def request_create(
     preferred_clinician_id: int | None = None,
     online_location_confirmed: bool = False,
     from_article_id: int | None = None,
+    language: str = "en",
 ) -> RequestCreated:
     """Store a request, its partner invitation if one applies, and its notifications.
 
@@ -126,6 +127,7 @@ def request_create(
 
     from_article_id is the published article whose call to action opened the
     form (IntakeRequestForm checks it), or None.
+    `language` is the site it was sent from: the requester's emails go out in it.
     """
     now = timezone.now()
     asked_couples = journey in COUPLES_JOURNEYS
@@ -140,6 +142,7 @@ def request_create(
     fields = {
         "submission_key": submission_key,
         "journey": journey,
+        "language": language,
         "is_adult": is_adult,
         "preferred_clinician_id": preferred_clinician_id,
         "from_article_id": from_article_id,

@@ -9,6 +9,7 @@ from django.db import InterfaceError, OperationalError
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -142,7 +143,8 @@ def request_form(request):
         if spam.rate_limit_exceeded(request, scope="request"):
             return _over_the_limit(request, form, page=_request_form_page)
         try:
-            created = request_create(**form.request_fields())
+            # The language of the page it was sent from (the address chose it).
+            created = request_create(**form.request_fields(), language=get_language())
         except (OperationalError, InterfaceError):
             # Nothing was stored (request_create is one transaction): show the
             # form again with everything typed, and ask for another try.

@@ -270,6 +270,28 @@ YOUTH_CRISIS_LINE_NUMBER = env("YOUTH_CRISIS_LINE_NUMBER", default="1-800-448-30
 YOUTH_CRISIS_LINE_TEXT = env(
     "YOUTH_CRISIS_LINE_TEXT", default="Call 1-800-448-3000, day or night, for any young person"
 )
+# The same resources as the Spanish site names them (the numbers are the ones
+# above). 988 answers in Spanish when a caller presses 2 and takes texts of
+# AYUDA; the domestic-violence hotline has advocates who speak Spanish. An
+# empty value shows the English one.
+CRISIS_LINE_NAME_ES = env(
+    "CRISIS_LINE_NAME_ES", default="Línea 988 de Prevención del Suicidio y Crisis"
+)
+CRISIS_LINE_TEXT_ES = env(
+    "CRISIS_LINE_TEXT_ES",
+    default="Llame al 988 y marque 2 para español, o envíe AYUDA por texto al 988",
+)
+DV_HOTLINE_NAME_ES = env(
+    "DV_HOTLINE_NAME_ES", default="Línea Nacional contra la Violencia Doméstica"
+)
+DV_HOTLINE_TEXT_ES = env(
+    "DV_HOTLINE_TEXT_ES", default="Llame al 1-800-799-7233: le atienden también en español"
+)
+YOUTH_CRISIS_LINE_NAME_ES = env("YOUTH_CRISIS_LINE_NAME_ES", default="")
+YOUTH_CRISIS_LINE_TEXT_ES = env(
+    "YOUTH_CRISIS_LINE_TEXT_ES",
+    default="Llame al 1-800-448-3000, de día o de noche, para cualquier persona joven",
+)
 
 # --- Intake -----------------------------------------------------------------
 

@@ -24,7 +24,7 @@ logger = logging.getLogger(__name__)
 @require_safe
 @cache_public_page
 def home(request):
-    published = Article.objects.published().for_listing()
+    published = Article.objects.published().in_language().for_listing()
     featured = published.filter(is_featured=True).first()
     latest = published.exclude(pk=featured.pk) if featured else published
     return render(

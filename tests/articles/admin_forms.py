@@ -17,6 +17,8 @@ def admin_form_data(article, **changes):
         "cover_alt": article.cover_alt,
         "cta_journey": article.cta_journey,
         "cta_readiness": article.cta_readiness,
+        "language": article.language,
+        "translation": article.translation_id or "",
         **changes,
     }
     if "topics" not in data:

@@ -89,6 +89,7 @@ def test_uploading_a_cover_in_the_admin_makes_the_renditions(editor_client):
             "publish_at_0": "2026-01-01",
             "publish_at_1": "10:00:00",
             "cta_journey": "couples",
+            "language": "en",
             "cta_readiness": "",
         },
     )
