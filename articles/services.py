@@ -153,6 +153,7 @@ class DemoContentResult:
 HEADER_KEYS = {
     "title", "slug", "summary", "topics", "author", "reviewer", "featured",
     "cta_journey", "cta_readiness", "days_ago", "partner_journey", "partner_outlook",
+    "language", "translation",
 }  # fmt: skip
 REQUIRED_KEYS = {"title", "slug", "summary", "topics", "author", "cta_journey", "days_ago"}
 PAGE_KEYS = {"kind", "title", "summary"}
@@ -217,7 +218,12 @@ def demo_content_load(*, folder: Path) -> DemoContentResult:
         topic, was_changed = _save_if_changed(
             Topic,
             slug=entry["slug"],
-            values={"name": entry["name"], "description": entry.get("description", "")},
+            values={
+                "name": entry["name"],
+                "description": entry.get("description", ""),
+                "name_es": entry.get("name_es", ""),
+                "description_es": entry.get("description_es", ""),
+            },
         )
         topics[topic.slug] = topic
         changed += was_changed
@@ -244,6 +250,8 @@ def demo_content_load(*, folder: Path) -> DemoContentResult:
         authors[author.slug] = author
     today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     article_count = 0
+    # Each article's counterpart in the other language, linked once all exist.
+    translations = {}
     for path in sorted(folder.glob("*.md")):
         fields, body = _parse_file(path)
         try:
@@ -270,13 +278,25 @@ def demo_content_load(*, folder: Path) -> DemoContentResult:
                 "cta_readiness": fields.get("cta_readiness", ""),
                 "partner_journey": _choice(path, fields, "partner_journey", PartnerJourney),
                 "partner_outlook": _choice(path, fields, "partner_outlook", PartnerOutlook),
+                "language": fields.get("language", "en"),
             },
         )
+        if fields.get("translation"):
+            translations[article] = fields["translation"]
         if {topic.pk for topic in article.topics.all()} != {t.pk for t in article_topics}:
             article.topics.set(article_topics)
             was_changed = True
         changed += was_changed
         article_count += 1
+    for article, slug in translations.items():
+        counterpart = Article.objects.filter(slug=slug).first()
+        if counterpart is None:
+            raise DemoContentError(f"{article.slug}: no article {slug!r} to be its translation")
+        if article.translation_id != counterpart.pk or counterpart.translation_id != article.pk:
+            article.translation = counterpart
+            article.save(update_fields=["translation"])
+            article_translation_link(article=article)
+            changed += 1
 
     pages = 0
     for path in sorted((folder / "pages").glob("*.md")):

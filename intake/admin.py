@@ -7,6 +7,7 @@ opening or export of a request leaves an AccessRecord.
 
 import csv
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied
@@ -169,7 +170,6 @@ class IntakeRequestAdmin(RequestPageMixin, PartnerLinkRevokingMixin, admin.Model
         "reference",
         "received",
         "journey_short",
-        "language_short",
         "readiness_short",
         "status",
         "urgent",
@@ -284,12 +284,12 @@ class IntakeRequestAdmin(RequestPageMixin, PartnerLinkRevokingMixin, admin.Model
 
     @admin.display(description="journey", ordering="journey")
     def journey_short(self, obj):
-        return JOURNEY_SHORT.get(obj.journey, obj.journey)
-
-    @admin.display(description="lang.", ordering="language")
-    def language_short(self, obj):
-        # "ES" rather than "Español": the queue has room for two letters.
-        return obj.language.upper()
+        journey = JOURNEY_SHORT.get(obj.journey, obj.journey)
+        # The language when it is not the practice's own: "Couples (ES)". In
+        # this column rather than one of its own, which the queue has no room for.
+        if obj.language != settings.LANGUAGE_CODE:
+            return f"{journey} ({obj.language.upper()})"
+        return journey
 
     @admin.display(description="readiness", ordering="partner_readiness")
     def readiness_short(self, obj):

@@ -26,12 +26,14 @@ def test_demo_content_gives_a_newcomer_a_full_site(client):
     assert published.count() >= 10
     assert Author.objects.count() == 3
     assert Topic.objects.count() == 6
-    assert published.filter(is_featured=True).count() == 1
+    # One featured article on each language's home page.
+    assert published.filter(is_featured=True).in_language("en").count() == 1
+    assert published.filter(is_featured=True).in_language("es").count() == 1
     assert published.in_topic("for-partners").exists()
     assert published.exclude(reviewer=None).filter(reviewed_at=None).count() == 0
     home = client.get(reverse("home"))
     assert home.status_code == 200
-    featured = published.get(is_featured=True)
+    featured = published.in_language("en").get(is_featured=True)
     assert featured.title.replace("'", "&#x27;") in home.content.decode()
     for article in published:
         assert client.get(article.get_absolute_url()).status_code == 200
@@ -71,6 +73,19 @@ def test_demo_content_has_articles_written_to_the_partner_for_each_partner_page(
                 assert shown.filter(slug="intensive-couples-therapy-what-two-days-look-like")
             else:
                 assert not shown.filter(partner_journey=PartnerJourney.INTENSIVE).exists()
+
+
+def test_demo_content_has_spanish_articles_linked_to_their_english_counterparts():
+    call_command("load_demo_content", verbosity=0)
+    spanish = Article.objects.published().in_language("es")
+    assert spanish.count() >= 4
+    translated = spanish.exclude(translation=None).select_related("translation")
+    assert translated.count() >= 2
+    for article in translated:
+        assert article.translation.language == "en"
+        assert article.translation.translation_id == article.pk
+    assert spanish.filter(translation=None).exists()  # and some written for Spanish readers only
+    assert Topic.objects.get(slug="communication").name_es == "Comunicación y conflictos"
 
 
 def test_loading_the_demo_content_twice_changes_nothing():

@@ -50,7 +50,7 @@ def test_staff_see_and_filter_by_the_language_of_a_request(clinician_client):
     changelist = reverse("admin:intake_intakerequest_changelist")
     html = clinician_client.get(changelist, {"language__exact": "es"}).content.decode()
     assert spanish.reference in html and english.reference not in html
-    assert ">ES<" in html
+    assert ">Individual (ES)<" in html
     page = clinician_client.get(
         reverse("admin:intake_intakerequest_change", args=[spanish.pk])
     ).content.decode()

@@ -98,7 +98,6 @@ def test_the_columns_a_clinician_triages_by(clinician_client, clinician):
         "reference",
         "received",
         "journey_short",
-        "language_short",
         "readiness_short",
         "status",
         "urgent",
