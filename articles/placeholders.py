@@ -27,6 +27,10 @@ PLACEHOLDERS = {
         "days a closed request is kept",
         lambda: str(settings.INTAKE_RETENTION_DAYS),
     ),
+    "intake_quarantine_days": (
+        "days a request held as possible spam is kept",
+        lambda: str(settings.INTAKE_QUARANTINE_DAYS),
+    ),
     "intake_invitation_days": (
         "days a partner link stays valid",
         lambda: str(settings.INTAKE_INVITATION_DAYS),

@@ -20,7 +20,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 
-from intake import attribution, selectors, staff
+from intake import attribution, selectors, services, staff
 from intake.choices import JOURNEY_SHORT, READINESS_SHORT
 from intake.crypto import search_hash, term_kind
 from intake.models import (
@@ -134,13 +134,20 @@ class PartnerResponseInline(ReadOnlyMixin, admin.StackedInline):
 
 class QueueFilter(admin.SimpleListFilter):
     """The queue shows requests still to deal with unless another view is chosen
-    (or a status is, which then decides)."""
+    (or a status is, which then decides). Requests held as possible spam are
+    in none of these views but their own, with their count."""
 
     title = "queue"
     parameter_name = "queue"
+    SPAM = "spam"
 
     def lookups(self, request, model_admin):
-        return [("done", "Closed or referred"), ("all", "All requests")]
+        held = model_admin.get_queryset(request).quarantined().count()
+        return [
+            ("done", "Closed or referred"),
+            ("all", "All requests"),
+            (self.SPAM, f"Possible spam ({held})"),
+        ]
 
     def choices(self, changelist):
         yield {
@@ -156,6 +163,9 @@ class QueueFilter(admin.SimpleListFilter):
             }
 
     def queryset(self, request, queryset):
+        if self.value() == self.SPAM:
+            return queryset.quarantined()
+        queryset = queryset.not_quarantined()
         if self.value() == "done":
             return queryset.filter(status__in=IntakeRequest.DONE_STATUSES)
         if self.value() == "all" or "status__exact" in request.GET:
@@ -259,6 +269,7 @@ class IntakeRequestAdmin(RequestPageMixin, PartnerLinkRevokingMixin, admin.Model
         "close",
         "revoke_partner_links",
         "export_csv",
+        "release",
     ]
 
     # --- Columns and read-only fields ------------------------------------------
@@ -322,12 +333,10 @@ class IntakeRequestAdmin(RequestPageMixin, PartnerLinkRevokingMixin, admin.Model
 
     def get_readonly_fields(self, request, obj=None):
         # Staff change the status and the assigned clinician (through
-        # intake.staff); what a person told us is shown, never edited.
-        return [
-            name
-            for name in flatten_fieldsets(self.fieldsets)
-            if name not in ("status", "assigned_to")
-        ]
+        # intake.staff); what a person told us is shown, never edited. A
+        # request held as possible spam is released or deleted first.
+        editable = () if obj is not None and obj.quarantined_at else ("status", "assigned_to")
+        return [name for name in flatten_fieldsets(self.fieldsets) if name not in editable]
 
     # --- Permissions -------------------------------------------------------------
 
@@ -426,6 +435,26 @@ class IntakeRequestAdmin(RequestPageMixin, PartnerLinkRevokingMixin, admin.Model
             PartnerInvitation.objects.filter(intake_request__in=queryset).select_related(
                 "intake_request"
             ),
+        )
+
+    @admin.action(description="Release into the queue (possible spam)", permissions=["change"])
+    def release(self, request, queryset):
+        count = sum(
+            services.request_release(
+                intake_request=obj, by=request.user, ip_address=client_address(request)
+            )
+            for obj in queryset.quarantined()
+        )
+        self.message_user(
+            request,
+            ngettext(
+                "Released %d request into the queue; the practice and the requester are told.",
+                "Released %d requests into the queue; the practice and the requesters are told.",
+                count,
+            )
+            % count
+            if count
+            else "None of the selected requests was held as possible spam.",
         )
 
     @admin.action(description="Export selected as CSV", permissions=["export"])

@@ -75,11 +75,24 @@ class IntakeRequestQuerySet(models.QuerySet):
     def in_triage_order(self):
         return self.order_by(*IntakeRequest.TRIAGE_ORDER)
 
+    def quarantined(self):
+        """Held as possible spam (the honeypot was filled): nobody was told yet."""
+        return self.filter(quarantined_at__isnull=False)
+
+    def not_quarantined(self):
+        """Every request the practice has been told of: the queue, exports, counts."""
+        return self.filter(quarantined_at__isnull=True)
+
     def purgeable(self, *, now=None):
-        """Closed requests past the retention period."""
+        """Closed requests past the retention period, and requests held as
+        possible spam for longer than the quarantine period."""
         now = now or timezone.now()
-        cutoff = now - timezone.timedelta(days=settings.INTAKE_RETENTION_DAYS)
-        return self.filter(status=IntakeRequest.Status.CLOSED, closed_at__lt=cutoff)
+        closed_before = now - timezone.timedelta(days=settings.INTAKE_RETENTION_DAYS)
+        held_before = now - timezone.timedelta(days=settings.INTAKE_QUARANTINE_DAYS)
+        return self.filter(
+            Q(status=IntakeRequest.Status.CLOSED, closed_at__lt=closed_before)
+            | Q(quarantined_at__lt=held_before)
+        )
 
 
 class IntakeRequest(PrivateAnswersMixin, models.Model):
@@ -138,6 +151,16 @@ class IntakeRequest(PrivateAnswersMixin, models.Model):
     # When staff first marked them "became a client": kept when the request is
     # later closed or referred, so that it still counts (intake.attribution).
     became_client_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set when the form came with the honeypot filled (browser autofill does
+    # that to people too): kept, but nobody is told until staff release it;
+    # cleared on release. Never set on an urgent or safety-flagged request.
+    quarantined_at = models.DateTimeField(
+        "held as possible spam since", null=True, blank=True, editable=False
+    )
+    # While held: the partner token for the link email the requester asked for,
+    # which only a release sends (as Notification.secret keeps it until sent);
+    # wiped on release. The token itself is never stored otherwise.
+    held_link_secret = EncryptedTextField(blank=True, editable=False)
 
     # Flags staff triage by; the answers behind them are encrypted below.
     is_urgent = models.BooleanField("urgent", default=False)
@@ -227,6 +250,11 @@ class IntakeRequest(PrivateAnswersMixin, models.Model):
         verbose_name = "request"
         indexes = [
             models.Index(fields=["status", "-created_at"], name="request_status_created"),
+            models.Index(
+                fields=["quarantined_at"],
+                condition=Q(quarantined_at__isnull=False),
+                name="request_quarantined",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -465,6 +493,8 @@ class AccessRecord(models.Model):
         EXPORT = "export", "Exported requests"
         REVOKE = "revoke", "Revoked a partner link"
         REPLACE_LINK = "replace_link", "Sent a replacement partner link"
+        RELEASE = "release", "Released a request held as possible spam"
+        DISCARD = "discard", "Deleted a request held as possible spam"
         LOGIN = "login", "Signed in"
         LOGIN_FAILED = "login_failed", "Failed sign-in"
         LOGOUT = "logout", "Signed out"

@@ -1,5 +1,6 @@
 """A request's own page in the admin: the summary staff triage from, the
-one-click steps, and the partner-link buttons (revoke, send a new link).
+one-click steps, the partner-link buttons (revoke, send a new link), and for a
+request held as possible spam, release into the queue or delete.
 
 IntakeRequestAdmin takes these views from RequestPageMixin; every step goes
 through intake.staff or intake.services and leaves an access record, and every
@@ -9,6 +10,7 @@ templates/admin/intake/intakerequest/.
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -55,6 +57,8 @@ class RequestPageMixin:
             view(self.triage_step_view, "triage", "triage/<slug:step>/"),
             view(self.revoke_partner_link_view, "revoke", "revoke-partner-link/"),
             view(self.replace_partner_link_view, "replace_link", "new-partner-link/"),
+            view(self.release_view, "release", "release/"),
+            view(self.discard_view, "discard", "delete-as-spam/"),
             *super().get_urls(),
         ]
 
@@ -99,6 +103,18 @@ class RequestPageMixin:
         may_change = self.has_change_permission(request, obj)
         may_revoke = self.has_revoke_permission(request)
         invitation = getattr(obj, "invitation", None)
+        if obj.quarantined_at is not None:
+            # Held as possible spam: release or delete it before anything else.
+            return {
+                "journey": JOURNEY_SHORT.get(obj.journey, obj.journey),
+                "assigned": "",
+                "is_mine": False,
+                "steps": [],
+                "can_revoke": False,
+                "can_replace": False,
+                "can_release": may_change,
+                "quarantine_days": settings.INTAKE_QUARANTINE_DAYS,
+            }
         return {
             "journey": JOURNEY_SHORT.get(obj.journey, obj.journey),
             "assigned": selectors.staff_name(obj.assigned_to) if obj.assigned_to else "",
@@ -148,6 +164,58 @@ class RequestPageMixin:
 
     def _change_url(self, obj):
         return reverse("admin:intake_intakerequest_change", args=[obj.pk])
+
+    # --- Possible spam: release (one click) or delete (confirmed first) ----------
+
+    def _changing_request(self, request, object_id) -> IntakeRequest:
+        obj = self._request_or_404(request, object_id)
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        return obj
+
+    def release_view(self, request, object_id):
+        obj = self._changing_request(request, object_id)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        released = services.request_release(
+            intake_request=obj, by=request.user, ip_address=client_address(request)
+        )
+        if released:
+            self.message_user(
+                request,
+                f"{obj.reference} is in the queue now; the practice and the requester are told.",
+                messages.SUCCESS,
+            )
+        else:
+            self.message_user(request, f"{obj.reference} is not held as possible spam.")
+        return HttpResponseRedirect(self._change_url(obj))
+
+    def discard_view(self, request, object_id):
+        """Deleting possible spam takes the change right, as releasing it does:
+        whoever triages decides. Any other request is deleted only by the
+        retention purge or with the delete right, never here."""
+        obj = self._changing_request(request, object_id)
+        if request.method == "POST":
+            deleted = staff.request_discard(
+                intake_request=obj, by=request.user, ip_address=client_address(request)
+            )
+            if not deleted:
+                self.message_user(
+                    request,
+                    f"{obj.reference} is not held as possible spam: it was not deleted.",
+                    messages.ERROR,
+                )
+                return HttpResponseRedirect(self._change_url(obj))
+            self.message_user(request, f"{obj.reference} is deleted.", messages.SUCCESS)
+            changelist = reverse("admin:intake_intakerequest_changelist")
+            return HttpResponseRedirect(f"{changelist}?queue=spam")
+        return self._confirmation(
+            request,
+            obj,
+            template="discard_confirmation.html",
+            title="Delete this possible spam?",
+            is_held=obj.quarantined_at is not None,
+        )
 
     # --- Partner links: each cannot be undone, so each is confirmed first ---------
 

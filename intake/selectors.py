@@ -77,7 +77,8 @@ def attribution_counts() -> list[dict]:
     """Requests that came from an article, counted per article and month (of
     their arrival, in the practice's time zone), in one query: the total, per
     journey, per partner readiness (couples journeys), and how many became
-    clients. Newest month first, then by title. Only counts: no request."""
+    clients. Newest month first, then by title. Only counts: no request; none
+    held as possible spam, which counts nowhere until released."""
     couples = Q(journey__in=COUPLES_JOURNEYS)
     counts = {
         "total": Count("pk"),
@@ -89,7 +90,8 @@ def attribution_counts() -> list[dict]:
         "became_client": Count("pk", filter=Q(became_client_at__isnull=False)),
     }
     return list(
-        IntakeRequest.objects.filter(from_article__isnull=False)
+        IntakeRequest.objects.not_quarantined()
+        .filter(from_article__isnull=False)
         .annotate(month=TruncMonth("created_at"))
         .values("from_article_id", "from_article__title", "month")
         .annotate(**counts)

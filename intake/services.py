@@ -34,6 +34,7 @@ from intake.notifications import (
     notifications_queue,
     notifications_withdraw,
 )
+from intake.selectors import invitation_usable_for
 from intake.staff import access_records_create
 from practice.journeys import COUPLES_JOURNEYS, Journey
 
@@ -57,6 +58,15 @@ def safety_flags(*, in_crisis: str, partner_safety: str) -> SafetyFlags:
         is_urgent=in_crisis == CrisisAnswer.YES,
         is_safety_flagged=partner_safety in (SafetyAnswer.YES, SafetyAnswer.PREFER_NOT),
     )
+
+
+def quarantine_applies(flags: SafetyFlags) -> bool:
+    """Whether a request whose form came with the honeypot filled may be held
+    as possible spam: never when its answers make it urgent or flag it for
+    safety follow-up. Those reach the practice at once, honeypot or not: a
+    robot's request in the queue costs a minute, a held crisis could cost more.
+    """
+    return not (flags.is_urgent or flags.is_safety_flagged)
 
 
 @dataclass(frozen=True)
@@ -114,8 +124,14 @@ def request_create(
     online_location_confirmed: bool = False,
     from_article_id: int | None = None,
     language: str = "en",
+    is_possible_spam: bool = False,
 ) -> RequestCreated:
     """Store a request, its partner invitation if one applies, and its notifications.
+
+    A possible spam (the honeypot was filled) is stored in quarantine unless
+    its answers make it urgent or safety-flagged (quarantine_applies): kept,
+    with its partner link, but with no notification at all until staff
+    release it (request_release).
 
     The same submission_key twice (a double click, back and resend) stores one
     request; the second call returns the first one with is_new False. A key
@@ -175,6 +191,7 @@ def request_create(
         "acknowledged_not_emergency_at": now,
         "agreed_confidentiality_at": now if is_couples and agrees_confidentiality else None,
         "created_at": now,
+        "quarantined_at": now if is_possible_spam and quarantine_applies(flags) else None,
     }
     # Nearly every post is new, so it is stored without a look-up first: the
     # unique submission key refuses a repeat (even one sent at the same moment),
@@ -253,6 +270,10 @@ def _sent_again(fields: dict, *, now) -> IntakeRequest | None:
         PartnerInvitation.objects.usable(now=now).filter(intake_request=existing).update(
             revoked_at=now
         )
+    if existing.quarantined_at is not None:
+        # An urgent or safety-flagged request is never held (quarantine_applies).
+        request_release(intake_request=existing)
+        existing.refresh_from_db()
     return existing
 
 
@@ -268,19 +289,83 @@ def _request_store(fields: dict, *, reference: str, flags: SafetyFlags) -> Reque
     ):
         invitation, token = invitation_create(intake_request=intake_request)
 
+    if intake_request.quarantined_at is not None:
+        # Nobody is told yet; the link email waits for a release with its token.
+        if token and _wants_link_by_email(intake_request):
+            intake_request.held_link_secret = token
+            intake_request.save(update_fields=["held_link_secret"])
+    else:
+        _request_notifications_queue(intake_request=intake_request, token=token)
+    return RequestCreated(
+        intake_request=intake_request, token=token, invitation=invitation, is_new=True, flags=flags
+    )
+
+
+def _wants_link_by_email(intake_request: IntakeRequest) -> bool:
+    return bool(
+        intake_request.email and intake_request.is_email_ok and intake_request.wants_link_emailed
+    )
+
+
+def _request_notifications_queue(
+    *, intake_request: IntakeRequest, token: str | None, partner_answered: bool = False
+) -> None:
+    """A new request's emails: to the practice, and to the requester if they
+    gave an email that is safe to use (a receipt, and the partner link if they
+    asked for it)."""
     kinds = [Notification.Kind.NEW_REQUEST]
+    if partner_answered:
+        kinds.append(Notification.Kind.PARTNER_ANSWER)
     if intake_request.email and intake_request.is_email_ok:
         kinds.append(Notification.Kind.RECEIPT)
-        if token and intake_request.wants_link_emailed:
+        if token and _wants_link_by_email(intake_request):
             kinds.append(Notification.Kind.PARTNER_LINK)
     notifications_queue(
         intake_request=intake_request,
         kinds=kinds,
         secret_for={Notification.Kind.PARTNER_LINK: token},
     )
-    return RequestCreated(
-        intake_request=intake_request, token=token, invitation=invitation, is_new=True, flags=flags
+
+
+@sensitive_variables("token")
+@transaction.atomic
+def request_release(
+    *,
+    intake_request: IntakeRequest,
+    by: AbstractBaseUser | None = None,
+    ip_address: str | None = None,
+) -> bool:
+    """Let a request held as possible spam into the queue, and send what it
+    held back: the practice's email (and a partner's answer, if one came), the
+    requester's receipt and the partner link email they asked for, while the
+    link still works. True if it was held; releasing again does nothing.
+
+    Staff who release it (`by`) leave an access record; an urgent or safety
+    answer arriving later releases it with no one's name.
+    """
+    locked = IntakeRequest.objects.select_for_update().get(pk=intake_request.pk)
+    if locked.quarantined_at is None:
+        return False
+    token = locked.held_link_secret or None
+    if token and invitation_usable_for(intake_request=locked) is None:
+        token = None  # revoked, answered or expired meanwhile: never sent
+    locked.quarantined_at = None
+    locked.held_link_secret = ""  # nosec B105: wiped, as a sent notification's secret
+    locked.save(update_fields=["quarantined_at", "held_link_secret", "updated_at"])
+    _request_notifications_queue(
+        intake_request=locked,
+        token=token,
+        partner_answered=locked.partner_responses.exists(),
     )
+    if by is not None:
+        access_records_create(
+            action=AccessRecord.Action.RELEASE,
+            user=by,
+            references=[locked.reference],
+            ip_address=ip_address,
+        )
+    intake_request.refresh_from_db(fields=["quarantined_at", "held_link_secret", "updated_at"])
+    return True
 
 
 def invitation_create(*, intake_request: IntakeRequest) -> tuple[PartnerInvitation, str]:
@@ -303,6 +388,8 @@ def invitation_replacement_refusal(*, intake_request: IntakeRequest) -> str | No
     """Why no replacement link can be sent for the request, or None if one can."""
     if intake_request.journey not in COUPLES_JOURNEYS:
         return "Only couples requests have a partner link."
+    if intake_request.quarantined_at is not None:
+        return "This request is held as possible spam: release it into the queue first."
     if intake_request.is_safety_flagged:
         return "This request is flagged for safety follow-up: it never gets a partner link."
     invitation = getattr(intake_request, "invitation", None)
@@ -419,5 +506,11 @@ def partner_response_record(
     if raised:
         IntakeRequest.objects.filter(pk=locked.intake_request_id).update(**raised, updated_at=now)
     intake_request = IntakeRequest.objects.get(pk=locked.intake_request_id)
-    notification_queue(intake_request=intake_request, kind=Notification.Kind.PARTNER_ANSWER)
+    if intake_request.quarantined_at is None:
+        notification_queue(intake_request=intake_request, kind=Notification.Kind.PARTNER_ANSWER)
+    elif raised:
+        # A held request with an urgent or safety answer is held no longer
+        # (quarantine_applies); the release tells the practice of this answer too.
+        request_release(intake_request=intake_request)
+    # Otherwise the answer is told with its request, when staff release it.
     return PartnerAnswerRecorded(response=response, flags=flags)

@@ -1,8 +1,9 @@
 """What staff do to requests, and the audit trail of it.
 
-Triage (status, assignment), internal notes, revoking a partner link, CSV
-export and the retention purge; each opening, change, export or revocation of
-a request leaves an AccessRecord, as do staff sign-ins (intake/apps.py).
+Triage (status, assignment), internal notes, revoking a partner link, deleting
+a request held as possible spam, CSV export and the retention purge; each
+opening, change, export, revocation or deletion of a request leaves an
+AccessRecord, as do staff sign-ins (intake/apps.py).
 """
 
 import ipaddress
@@ -237,9 +238,10 @@ def requests_export(
     """The rows of a CSV export (header first), recorded as one export per request.
 
     Only triage facts leave the system this way: never what people wrote, and
-    never their private answers.
+    never their private answers; and no request held as possible spam, which
+    counts nowhere until it is released.
     """
-    requests = list(requests)
+    requests = [r for r in requests if r.quarantined_at is None]
     access_records_create(
         action=AccessRecord.Action.EXPORT,
         user=by,
@@ -250,13 +252,38 @@ def requests_export(
 
 
 @transaction.atomic
+def request_discard(
+    *,
+    intake_request: IntakeRequest,
+    by: AbstractBaseUser,
+    ip_address: str | None = None,
+) -> bool:
+    """Delete a request held as possible spam, with everything attached (its
+    partner link and any partner answer), as the purge does. True if it was
+    deleted; a request in the queue is never deleted here. The access record
+    keeps its reference."""
+    held = IntakeRequest.objects.select_for_update().quarantined().filter(pk=intake_request.pk)
+    if not held.exists():
+        return False
+    held.delete()
+    access_records_create(
+        action=AccessRecord.Action.DISCARD,
+        user=by,
+        references=[intake_request.reference],
+        ip_address=ip_address,
+    )
+    return True
+
+
+@transaction.atomic
 def requests_purge(*, dry_run: bool = False, now=None) -> list[str]:
-    """Delete closed requests past the retention period, with everything attached.
+    """Delete closed requests past the retention period, and requests held as
+    possible spam past the quarantine period, with everything attached.
 
     Returns their references. Access records keep the reference as text, so the
     audit trail survives the request.
     """
-    purgeable = IntakeRequest.objects.purgeable(now=now).order_by("closed_at")
+    purgeable = IntakeRequest.objects.purgeable(now=now).order_by("created_at")
     references = list(purgeable.values_list("reference", flat=True))
     if references and not dry_run:
         IntakeRequest.objects.filter(reference__in=references).delete()

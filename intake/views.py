@@ -1,7 +1,9 @@
 import logging
 import time
+from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -55,24 +57,44 @@ RATE_LIMIT_MESSAGE = _(
 )
 
 
-def spam_check(request, form_class):
-    """None for a post that may go on; otherwise the form to show again, with
+@dataclass(frozen=True)
+class SpamCheck:
+    # The form to go on with, or to show again when shown_again.
+    form: Any
+    shown_again: bool
+    # The honeypot was filled: a valid request goes into quarantine.
+    is_possible_spam: bool
+
+
+def spam_check(request, form_class) -> SpamCheck:
+    """The form of a post, and whether it must be shown again.
+
+    Sent too fast, or with a missing or forged start time: shown again with
     everything typed and a start time accepted at once, so that a second send
-    goes through. Nothing is stored and nothing is confirmed here: a person
-    pressing Enter early, a phone's Go key, Back and resend and an autofilled
-    honeypot all look like this, and none of them may be told "we have it"
-    for something that was not stored."""
+    goes through. Nothing is stored and nothing is confirmed then: a person
+    pressing Enter early, a phone's Go key, Back and resend all look like this,
+    and none of them may be told "we have it" for something that was not stored.
+
+    With the honeypot filled (autofill does it to people too) a valid form goes
+    on, marked as possible spam: the request is stored in quarantine, which is
+    a store, so its confirmation is honest. An invalid one is shown again as
+    above, the honeypot emptied.
+    """
     is_honeypot = spam.is_honeypot_filled(request.POST)
     age = spam.form_age(request.POST.get(spam.STARTED_FIELD))
-    if not is_honeypot and age is not None and not spam.is_too_fast(age):
-        return None
-    if is_honeypot:
-        logger.info("intake: a post with the honeypot filled was shown again")
-    elif age is not None:
-        logger.info("intake: a post sent too fast was shown again")
+    is_in_time = age is not None and not spam.is_too_fast(age)
+    if is_in_time and not is_honeypot:
+        return SpamCheck(form=form_class(request.POST), shown_again=False, is_possible_spam=False)
     data = request.POST.copy()
     # An autofilled honeypot would only fill itself in again.
     data[spam.HONEYPOT_FIELD] = ""
+    if is_in_time:
+        form = form_class(data)
+        if form.is_valid():
+            return SpamCheck(form=form, shown_again=False, is_possible_spam=True)
+        logger.info("intake: a post with the honeypot filled and a mistake was shown again")
+    elif age is not None:
+        logger.info("intake: a post sent too fast was shown again")
     data[spam.STARTED_FIELD] = spam.reconfirmed_token()
     form = form_class(data)
     form.is_valid()
@@ -81,7 +103,7 @@ def spam_check(request, form_class):
         form.add_error(None, ValidationError(STALE_FORM_MESSAGE, code="stale_form"))
     else:
         form.add_error(None, ValidationError(SEND_AGAIN_MESSAGE, code="send_again"))
-    return form
+    return SpamCheck(form=form, shown_again=True, is_possible_spam=is_honeypot)
 
 
 def _request_form_page(request, form, *, status=200):
@@ -137,14 +159,18 @@ def request_form(request):
     if request.method != "POST":
         return _blank_request_form(request)
 
-    shown_again = spam_check(request, IntakeRequestForm)
-    form = shown_again or IntakeRequestForm(request.POST)
-    if shown_again is None and form.is_valid():
+    checked = spam_check(request, IntakeRequestForm)
+    form = checked.form
+    if not checked.shown_again and form.is_valid():
         if spam.rate_limit_exceeded(request, scope="request"):
             return _over_the_limit(request, form, page=_request_form_page)
         try:
             # The language of the page it was sent from (the address chose it).
-            created = request_create(**form.request_fields(), language=get_language())
+            created = request_create(
+                **form.request_fields(),
+                language=get_language(),
+                is_possible_spam=checked.is_possible_spam,
+            )
         except (OperationalError, InterfaceError):
             # Nothing was stored (request_create is one transaction): show the
             # form again with everything typed, and ask for another try.
@@ -154,6 +180,12 @@ def request_form(request):
             response["Retry-After"] = "30"
             return response
         intake_request = created.intake_request
+        if intake_request.quarantined_at is not None:
+            logger.info("intake: a request with the honeypot filled was held as possible spam")
+        elif checked.is_possible_spam:
+            logger.info(
+                "intake: a request with the honeypot filled was not held (urgent, safety, repeat)"
+            )
         key = str(intake_request.submission_key)
         sent = request.session.get(SENT_SESSION_KEY, [])
         if created.is_new:
@@ -294,10 +326,17 @@ def partner(request, token):
         response = _blank_partner_page(request, variant)
         response["Referrer-Policy"] = "no-referrer"
         return response
-    shown_again = spam_check(request, PartnerResponseForm)
-    form = shown_again or PartnerResponseForm(request.POST)
+    checked = spam_check(request, PartnerResponseForm)
+    form = checked.form
     page = partial(_partner_page, variant=variant)
-    if shown_again is None and form.is_valid():
+    if not checked.shown_again and form.is_valid():
+        if checked.is_possible_spam:
+            # Recorded like any answer: only the requester's confirmation page
+            # ever showed this link, so it is as trustworthy as its request,
+            # which is held or not on its own (and holds this answer's email
+            # with it). A partner's answer, safety answer above all, is never
+            # lost to their browser's autofill.
+            logger.info("intake: a partner answer with the honeypot filled was recorded")
         if spam.rate_limit_exceeded(request, scope="partner"):
             return _over_the_limit(request, form, page=page)
         try:

@@ -302,6 +302,9 @@ INTAKE_RATE_LIMIT = env("INTAKE_RATE_LIMIT", default="10/h")
 INTAKE_DONE_SECONDS = 30 * 60
 INTAKE_INVITATION_DAYS = env.int("INTAKE_INVITATION_DAYS", default=60)
 INTAKE_RETENTION_DAYS = env.int("INTAKE_RETENTION_DAYS", default=365)
+# Days a request held as possible spam (honeypot filled) waits for staff before
+# `manage.py purge_requests` deletes it.
+INTAKE_QUARANTINE_DAYS = env.int("INTAKE_QUARANTINE_DAYS", default=30)
 # How many proxies (nginx, a load balancer, …) in front of gunicorn append to
 # X-Forwarded-For: 1 behind deploy/nginx/practice.conf. 0 trusts none and takes
 # the connecting address. Rate limits, sign-in lockouts, access records and the

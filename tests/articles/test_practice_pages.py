@@ -84,9 +84,11 @@ def test_every_page_is_served_with_the_demo_content(client, demo, url_name, want
 def test_retention_periods_on_the_privacy_page_come_from_configuration(client, demo, settings):
     settings.INTAKE_RETENTION_DAYS = 90
     settings.INTAKE_INVITATION_DAYS = 21
+    settings.INTAKE_QUARANTINE_DAYS = 17
     html = client.get(reverse("privacy")).content.decode()
     assert "deleted 90 days later" in html
     assert "after 21 days" in html
+    assert "deleted after 17 days unless we accept it" in html
     assert "[[" not in html
 
 

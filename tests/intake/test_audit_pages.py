@@ -18,7 +18,11 @@ pytestmark = pytest.mark.django_db
 REQUEST_PAGES = [url for url in admin_urls() if url.model == "intake.intakerequest"]
 # Pages about one request: every time one is shown counts as an opening.
 ONE_REQUEST_PAGES = {"change", "history", "delete"}
-ONE_REQUEST_VIEWS = {"intake_intakerequest_revoke", "intake_intakerequest_replace_link"}
+ONE_REQUEST_VIEWS = {
+    "intake_intakerequest_revoke",
+    "intake_intakerequest_replace_link",
+    "intake_intakerequest_discard",
+}
 # What only the request's own page may show (tests/factories.py's values): what
 # the person wrote and their details, the partner's answers, the notes.
 PROTECTED = [

@@ -94,19 +94,30 @@ def test_a_post_faster_than_a_person_types_is_shown_again_and_the_second_send_is
     assert IntakeRequest.objects.get().concerns == CONCERNS
 
 
-def test_an_autofilled_honeypot_is_shown_again_with_it_emptied_and_never_confirmed(client):
+def test_an_autofilled_honeypot_is_stored_in_quarantine_and_confirmed(client):
     data = request_post("couples", website="jordan@example.com")
 
     response = post(client, data)
 
-    assert response.status_code == 200
+    assert response["Location"] == reverse("intake:done")
+    stored = IntakeRequest.objects.get()
+    assert stored.quarantined_at is not None
+    assert not Notification.objects.exists()
+    assert stored.reference in client.get(reverse("intake:done")).content.decode()
+
+
+def test_a_honeypot_sent_too_fast_is_shown_again_with_it_emptied(client, settings):
+    settings.INTAKE_MIN_SECONDS = 3
+    data = request_post("couples", website="jordan@example.com", started=spam.started_token())
+
+    response = post(client, data)
+
     assert_shown_again(response, message=SEND_AGAIN, typed=CONCERNS)
     assert response.context["form"]["website"].value() == ""
     assert not IntakeRequest.objects.exists()
-    assert not Notification.objects.exists()
     again = post(client, data | form_values(response.content.decode()) | {"website": ""})
     assert again["Location"] == reverse("intake:done")
-    assert IntakeRequest.objects.count() == 1
+    assert IntakeRequest.objects.get().quarantined_at is None
 
 
 def test_over_the_rate_limit_the_form_comes_back_with_everything_typed_and_a_429(client, settings):
@@ -172,16 +183,13 @@ def test_a_partner_sending_too_fast_gets_the_page_again_and_the_second_send_is_s
     assert PartnerResponse.objects.get().availability.endswith(PARTNER_AVAILABILITY)
 
 
-def test_a_partner_honeypot_is_shown_again_never_confirmed_and_the_link_still_works(client):
+def test_a_partner_honeypot_is_recorded_and_confirmed(client):
     _request, token = couples_request_with_token(client)
 
     response = client.post(partner_url(token), partner_post("join", website="bot"))
 
-    assert response.status_code == 200
-    assert_shown_again(response, message=SEND_AGAIN, typed=PARTNER_AVAILABILITY)
-    assert not PartnerResponse.objects.exists()
-    assert client.get(reverse("intake:partner-done"))["Location"] == reverse("home")
-    assert client.get(partner_url(token)).status_code == 200
+    assert response["Location"] == reverse("intake:partner-done")
+    assert PartnerResponse.objects.get().availability.endswith(PARTNER_AVAILABILITY)
 
 
 @pytest.mark.parametrize("journey", ["individual", "couples"])

@@ -95,6 +95,10 @@ VIEWS = {
     "intake_intakerequest_triage": answers((403, 403), (405, 302), (405, 302)),
     # A new partner link: confirmed first (here refused: the partner has answered).
     "intake_intakerequest_replace_link": answers((403, 403), (200, 302), (200, 302)),
+    # Possible spam, for whoever triages: release is a post only; delete asks
+    # first (here refused: the request is in the queue, not held).
+    "intake_intakerequest_release": answers((403, 403), (405, 302), (405, 302)),
+    "intake_intakerequest_discard": answers((403, 403), (200, 302), (200, 302)),
 }
 
 # Where a standard page answers otherwise than its rights alone say, and why.

@@ -18,7 +18,7 @@ from django.utils.html import escape
 
 from intake import spam
 from intake.crypto import search_hash
-from intake.models import IntakeRequest, PartnerResponse
+from intake.models import IntakeRequest, Notification, PartnerResponse
 from tests.intake.journeys import (
     partner_post,
     partner_url,
@@ -644,23 +644,10 @@ def test_other_methods_are_not_allowed(client, couples_token, method, target):
 # --- Spam -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "overrides",
-    [
-        {"website": "http://spam.example"},
-        {"website": ["", "http://spam.example"]},
-        {"started": "just now"},
-    ],
-    ids=["honeypot", "honeypot-repeated", "too-fast"],
-)
-def test_what_looks_like_spam_is_shown_again_stored_nowhere_and_never_confirmed(
-    client, settings, overrides
-):
+def test_a_post_sent_too_fast_is_shown_again_stored_nowhere_and_never_confirmed(client, settings):
     settings.INTAKE_MIN_SECONDS = 3
-    if overrides.get("started") == "just now":
-        overrides = {"started": spam.started_token()}
 
-    response = client.post(REQUEST_URL, request_post("couples", **overrides))
+    response = client.post(REQUEST_URL, request_post("couples", started=spam.started_token()))
 
     assert response.status_code == 200
     assert "press Send again" in response.content.decode()
@@ -669,19 +656,23 @@ def test_what_looks_like_spam_is_shown_again_stored_nowhere_and_never_confirmed(
 
 
 @pytest.mark.parametrize(
-    "overrides",
-    [{"website": "http://spam.example"}, {"started": "just now"}],
-    ids=["honeypot", "too-fast"],
+    "website", ["http://spam.example", ["", "http://spam.example"]], ids=["once", "repeated"]
 )
-def test_what_looks_like_spam_on_the_partner_page_is_shown_again_and_never_confirmed(
-    client, settings, couples_token, overrides
+def test_a_filled_honeypot_is_stored_in_quarantine_and_tells_nobody(client, website):
+    response = client.post(REQUEST_URL, request_post("couples", website=website))
+
+    assert response["Location"] == reverse("intake:done")
+    assert IntakeRequest.objects.quarantined().count() == 1
+    assert not Notification.objects.exists()
+
+
+def test_a_partner_answer_sent_too_fast_is_shown_again_and_never_confirmed(
+    client, settings, couples_token
 ):
     settings.INTAKE_MIN_SECONDS = 3
-    if overrides.get("started") == "just now":
-        overrides = {"started": spam.started_token()}
     before = stored()
 
-    response = client.post(partner_url(couples_token), partner_post(**overrides))
+    response = client.post(partner_url(couples_token), partner_post(started=spam.started_token()))
 
     assert response.status_code == 200
     assert "press Send again" in response.content.decode()
