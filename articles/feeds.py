@@ -5,6 +5,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from articles.models import Article
+from practice.context_processors import practice_wording
 
 
 class LatestArticlesFeed(Feed):
@@ -12,7 +13,7 @@ class LatestArticlesFeed(Feed):
         return _("%(practice)s: articles") % {"practice": settings.PRACTICE_NAME}
 
     def description(self):
-        return settings.PRACTICE_TAGLINE
+        return practice_wording()["tagline"]
 
     def link(self):
         return reverse("articles:list")

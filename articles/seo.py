@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.urls import reverse
 
+from practice.context_processors import practice_wording
 from practice.hours import practice_hours
 
 
@@ -127,7 +128,7 @@ def practice_business(request):
         "@context": "https://schema.org",
         "@type": "MedicalBusiness",
         "name": settings.PRACTICE_NAME,
-        "description": settings.PRACTICE_TAGLINE,
+        "description": practice_wording()["tagline"],
         "url": request.build_absolute_uri(reverse("home")),
         "telephone": settings.PRACTICE_PHONE,
         "email": settings.PRACTICE_EMAIL,

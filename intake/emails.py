@@ -17,7 +17,7 @@ from django.utils import translation
 
 from intake.models import PARTNER_LINK_KINDS, IntakeRequest, InvitationNotUsable, Notification
 from intake.selectors import invitation_usable_for
-from practice.context_processors import crisis_resources
+from practice.context_processors import crisis_resources, practice_wording
 from practice.journeys import Journey
 
 _TEMPLATES = {
@@ -91,7 +91,7 @@ def _notification_email(notification: Notification, *, language: str) -> EmailMe
         "is_urgent": intake_request.is_urgent,
         "practice_name": settings.PRACTICE_NAME,
         "practice_phone": settings.PRACTICE_PHONE,
-        "response_time": settings.PRACTICE_RESPONSE_TIME,
+        "response_time": practice_wording(language)["response_time"],
         "is_discreet": intake_request.is_discreet_sender,
         "crisis": crisis_resources(language),
     }

@@ -4,15 +4,23 @@ from django.conf import settings
 from django.utils.translation import get_language
 
 
-def crisis_resources(language: str | None = None) -> dict:
-    """The crisis and domestic-violence resources in `language` (default: the
-    active one). The numbers are the same; names and how-to texts have Spanish
-    counterparts in settings (…_ES), each falling back to the English."""
+def _setting_in(language: str | None):
+    """A text setting in `language` (default: the active one): for Spanish its
+    …_ES counterpart, falling back to the English."""
     spanish = (language or get_language()) == "es"
 
     def text(name):
         english = getattr(settings, name)
         return (getattr(settings, f"{name}_ES", "") or english) if spanish else english
+
+    return text
+
+
+def crisis_resources(language: str | None = None) -> dict:
+    """The crisis and domestic-violence resources in `language` (default: the
+    active one). The numbers are the same; names and how-to texts have Spanish
+    counterparts in settings (…_ES), each falling back to the English."""
+    text = _setting_in(language)
 
     return {
         "emergency_number": settings.EMERGENCY_NUMBER,
@@ -28,23 +36,36 @@ def crisis_resources(language: str | None = None) -> dict:
     }
 
 
+def practice_wording(language: str | None = None) -> dict:
+    """The practice's own sentences from settings, in `language` (default: the
+    active one), like the crisis resources."""
+    text = _setting_in(language)
+    return {
+        "tagline": text("PRACTICE_TAGLINE"),
+        "response_time": text("PRACTICE_RESPONSE_TIME"),
+        "map_description": text("PRACTICE_MAP_DESCRIPTION"),
+        "minors_consent": text("PRACTICE_MINORS_CONSENT"),
+    }
+
+
 def practice(request):
     """The practice's name, contact details and crisis resources for every page."""
+    wording = practice_wording()
     return {
         "practice": {
             "name": settings.PRACTICE_NAME,
-            "tagline": settings.PRACTICE_TAGLINE,
+            "tagline": wording["tagline"],
             "phone": settings.PRACTICE_PHONE,
             # For tel: links, which allow no spaces or brackets.
             "phone_tel": re.sub(r"[^0-9+]", "", settings.PRACTICE_PHONE),
             "email": settings.PRACTICE_EMAIL,
             "address": settings.PRACTICE_ADDRESS,
             "regions": settings.PRACTICE_REGIONS,
-            "response_time": settings.PRACTICE_RESPONSE_TIME,
-            "map_description": settings.PRACTICE_MAP_DESCRIPTION,
+            "response_time": wording["response_time"],
+            "map_description": wording["map_description"],
             "sees_minors": settings.PRACTICE_SEES_MINORS,
             "minors_min_age": settings.PRACTICE_MINORS_MIN_AGE,
-            "minors_consent": settings.PRACTICE_MINORS_CONSENT,
+            "minors_consent": wording["minors_consent"],
         },
         "crisis": crisis_resources(),
     }

@@ -254,6 +254,31 @@ PRACTICE_RESPONSE_TIME = env("PRACTICE_RESPONSE_TIME", default="within two busin
 # The sender name on emails to people who asked for discretion: it says nothing
 # about therapy to someone glancing at their inbox.
 PRACTICE_DISCREET_SENDER_NAME = env("PRACTICE_DISCREET_SENDER_NAME", default="HH Office")
+# The practice's own words above as the Spanish site shows them (the request's
+# emails too, when it was sent in Spanish). An empty value shows the English one.
+PRACTICE_TAGLINE_ES = env(
+    "PRACTICE_TAGLINE_ES",
+    default="Terapia Centrada en las Emociones para parejas y para personas individuales",
+)
+PRACTICE_RESPONSE_TIME_ES = env(
+    "PRACTICE_RESPONSE_TIME_ES", default="en un plazo de dos días hábiles"
+)
+PRACTICE_MINORS_CONSENT_ES = env(
+    "PRACTICE_MINORS_CONSENT_ES",
+    default=(
+        "uno de sus padres o de su tutor legal, salvo que la ley de su estado le "
+        "permita dar su consentimiento por su cuenta"
+    ),
+)
+PRACTICE_MAP_DESCRIPTION_ES = env(
+    "PRACTICE_MAP_DESCRIPTION_ES",
+    default=(
+        "Croquis: la oficina está en Example Street, en el lado norte, entre 2nd "
+        "Avenue y 3rd Avenue, frente a Alder Park. La parada de autobús de Alder "
+        "Street está a media cuadra hacia el oeste, y la entrada del estacionamiento "
+        "está en 3rd Avenue."
+    ),
+)
 
 # Crisis and domestic-violence resources. The site never provides crisis care; it
 # points to those who do. US defaults.
