@@ -130,7 +130,9 @@ def crisis_question(*, required: bool) -> forms.ChoiceField:
 
 
 class SpamFieldsMixin(forms.Form):
-    """The honeypot and the signed time the form was shown (see intake/spam.py)."""
+    """The honeypot and the signed time the form was shown (see intake/spam.py),
+    and what the page around the form reads: its error summary, and whether the
+    crisis help comes first."""
 
     website = forms.CharField(
         label=_("Leave this empty"),
@@ -143,6 +145,16 @@ class SpamFieldsMixin(forms.Form):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault(spam.STARTED_FIELD, spam.started_token())
+
+    def says_in_crisis(self) -> bool:
+        """Whether the crisis question was answered "yes" in what was sent, valid
+        or not: a form shown again then puts the crisis help before its errors."""
+        if not self.is_bound:
+            return False
+        answer = self.data.get("in_crisis")
+        if not isinstance(answer, str):
+            return False
+        return safety_flags(in_crisis=answer, partner_safety="").is_urgent
 
     def error_links(self) -> list[tuple[str, str]]:
         """(anchor, message) for the error summary; radios link to their first option."""

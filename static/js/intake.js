@@ -1,8 +1,9 @@
 /*
  * The request form and the partner page, enhanced. Everything works without
  * this script: every section shows, and the server ignores answers that do not
- * apply. With it, sections that do not apply are hidden, the error summary takes
- * focus, and the partner link can be copied with one press.
+ * apply. With it, sections that do not apply are hidden, "yes" to the crisis
+ * question brings the help up at once, the error summary takes focus, and the
+ * partner link can be copied with one press.
  */
 (function () {
   "use strict";
@@ -62,10 +63,40 @@
     });
   }
 
+  // "Yes" to the crisis question puts the help into the live region below the
+  // question at once, above the rest of the form; "no" takes it out again.
+  function enhanceCrisisQuestion(form) {
+    var live = form.querySelector("[data-crisis-live]");
+    var template = form.querySelector("template[data-crisis-template]");
+    if (!live || !template) {
+      return;
+    }
+    function update(isFirstLook) {
+      var isYes = checkedValue(form, "in_crisis") === "yes";
+      // A form sent with "yes" and shown again has the help above its errors already.
+      if (isYes && isFirstLook && document.querySelector("[data-crisis-first]")) {
+        return;
+      }
+      if (isYes && !live.firstElementChild) {
+        live.appendChild(template.content.cloneNode(true));
+      } else if (!isYes && live.firstElementChild) {
+        live.replaceChildren();
+      }
+    }
+    form.addEventListener("change", function (event) {
+      if (event.target.name === "in_crisis") {
+        update(false);
+      }
+    });
+    update(true);
+  }
+
+  // The crisis help when it stands above the errors, otherwise the error
+  // summary: whoever follows focus meets the help first.
   function focusErrorSummary() {
-    var summary = document.querySelector("[data-error-summary]");
-    if (summary) {
-      summary.focus();
+    var first = document.querySelector("[data-crisis-first], [data-error-summary]");
+    if (first) {
+      first.focus();
     }
   }
 
@@ -122,11 +153,13 @@
         ["is_adult", "data-show-for-age", null],
         ["session_format", "data-show-for-format", null],
       ]);
+      enhanceCrisisQuestion(requestForm);
       sendOnce(requestForm);
     }
     var partnerForm = document.querySelector("[data-partner-form]");
     if (partnerForm) {
       enhanceForm(partnerForm, [["answer", "data-show-for-answer", null]]);
+      enhanceCrisisQuestion(partnerForm);
       sendOnce(partnerForm);
     }
     focusErrorSummary();
