@@ -10,6 +10,8 @@ import re
 from django.conf import settings
 from django.utils.html import escape
 
+from practice.context_processors import practice_wording
+
 PLACEHOLDER = re.compile(r"\[\[\s*([a-z_]+)\s*\]\]")
 
 # name: (what an editor is told it gives, how to read it from settings)
@@ -22,7 +24,7 @@ PLACEHOLDERS = {
         "the states it serves",
         lambda: ", ".join(settings.PRACTICE_REGIONS),
     ),
-    "response_time": ("when it answers requests", lambda: settings.PRACTICE_RESPONSE_TIME),
+    "response_time": ("when it answers requests", lambda: practice_wording()["response_time"]),
     "intake_retention_days": (
         "days a closed request is kept",
         lambda: str(settings.INTAKE_RETENTION_DAYS),

@@ -28,17 +28,29 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from functools import reduce
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorExact,
+)
 from django.db import connections
 from django.db.models import F, FloatField, Func, Q, Value
 from django.db.models.expressions import RawSQL
+from django.utils.translation import get_language
 
 from articles import search_sqlite
 
-# The text-search configuration of the articles' language. It is named here
+# The text-search configuration of the English articles. It is named here
 # only: the stored search document, the queries and the ranking all read it.
-# Another language would bring its own configuration, stop words and synonyms.
 SEARCH_CONFIG = "english"
+# Each other language's configuration: its articles are searched with its
+# stemming and stop words ("peleas" finds "pelear"). Their search document is
+# computed when searched (spanish_document) rather than stored and indexed: a
+# practice writes tens of articles in a second language, not thousands. The
+# synonyms and common words below are English; SQLite's FTS5 index (porter,
+# English) finds Spanish words as written.
+SEARCH_CONFIGS = {"es": "spanish"}
 
 MAX_LENGTH = 200  # characters of a search that are read
 MAX_TERMS = 10  # words and phrases looked for; more only make the query slower
@@ -309,15 +321,32 @@ FTS_VOCABULARY = search_sqlite.VOCABULARY_TABLE
 WORD_TABLE = "articles_searchword"  # PostgreSQL: the words the articles use, with counts
 
 
-def _postgres_query(query: Query) -> SearchQuery:
+def _config(language: str | None) -> str:
+    return SEARCH_CONFIGS.get(language or get_language(), SEARCH_CONFIG)
+
+
+def _postgres_document(language: str | None):
+    """The stored document for English; another language's, computed with its configuration."""
+    config = _config(language)
+    if config == SEARCH_CONFIG:
+        return F("search_document")
+    return (
+        SearchVector("title", weight="A", config=config)
+        + SearchVector("summary", weight="B", config=config)
+        + SearchVector("body", weight="C", config=config)
+    )
+
+
+def _postgres_query(query: Query, language: str | None = None) -> SearchQuery:
+    config = _config(language)
+
     def one_of(term: Term) -> SearchQuery:
         options = [
-            SearchQuery(variant, search_type="phrase", config=SEARCH_CONFIG)
-            for variant in term.variants
+            SearchQuery(variant, search_type="phrase", config=config) for variant in term.variants
         ]
         if term.prefix:
             # `raw` is safe here: the prefix is letters and digits only (parse).
-            options.append(SearchQuery(f"{term.prefix}:*", search_type="raw", config=SEARCH_CONFIG))
+            options.append(SearchQuery(f"{term.prefix}:*", search_type="raw", config=config))
         return reduce(operator.or_, options)
 
     joined = operator.and_ if query.require_all else operator.or_
@@ -358,21 +387,24 @@ class _FtsRank(Func):
         super().__init__(Value(match), F("pk"))
 
 
-def document_filter(query: Query, vendor: str) -> Q:
-    """Articles with every term (or any, for a relaxed query)."""
+def document_filter(query: Query, vendor: str, language: str | None = None) -> Q:
+    """Articles with every term (or any, for a relaxed query), read in the
+    language's configuration (default: the active language's)."""
     if vendor == "postgresql":
-        return Q(search_document=_postgres_query(query))
+        if _config(language) == SEARCH_CONFIG:
+            return Q(search_document=_postgres_query(query, language))
+        return Q(SearchVectorExact(_postgres_document(language), _postgres_query(query, language)))
     match = _sqlite_match(query)
     # A constant table name; the match expression is a parameter.
     matches = RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", (match,))  # nosec B608 B611
     return Q(pk__in=matches)
 
 
-def rank(query: Query, vendor: str):
+def rank(query: Query, vendor: str, language: str | None = None):
     """An expression for how well an article matches, higher first; a title
     match counts more than a summary match, which counts more than the body."""
     if vendor == "postgresql":
-        return SearchRank(F("search_document"), _postgres_query(query))
+        return SearchRank(_postgres_document(language), _postgres_query(query, language))
     # bm25 gives a word found in more than half of the articles almost no
     # weight, and nearly every article here says "partner" and "therapy": the
     # title would hardly count. The title and the summary are therefore also

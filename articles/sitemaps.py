@@ -1,17 +1,48 @@
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef, Q
 from django.urls import reverse
+from django.utils.translation import get_language
 
 from articles.models import Article, Topic
 
 
-class ArticleSitemap(Sitemap):
+class LanguagesSitemap(Sitemap):
+    """One <url> per page and language, each naming the page in every language
+    it exists in (hreflang alternates, x-default the English one)."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class ArticleSitemap(LanguagesSitemap):
     changefreq = "monthly"
     priority = 0.8
     limit = 5000
 
     def items(self):
-        return Article.objects.published().only("slug", "updated_at")
+        # One item per article and its translation together (the English one
+        # stands for the pair), so that no address is listed twice.
+        published = Article.objects.published()
+        counterpart_live = Exists(published.filter(pk=OuterRef("translation_id")))
+        return (
+            published.annotate(has_counterpart=counterpart_live)
+            .filter(Q(language=settings.LANGUAGE_CODE) | Q(has_counterpart=False))
+            .select_related("translation")
+            .only("slug", "language", "updated_at", "translation__slug", "translation__language")
+        )
+
+    def get_languages_for_item(self, article):
+        languages = [article.language]
+        if article.has_counterpart:
+            languages.append(article.translation.language)
+        return languages
+
+    def location(self, article):
+        if get_language() != article.language and article.has_counterpart:
+            return article.translation.get_absolute_url()
+        return article.get_absolute_url()
 
     def lastmod(self, article):
         return article.updated_at
@@ -21,15 +52,32 @@ class ArticleSitemap(Sitemap):
         return Article.objects.published().aggregate(latest=Max("updated_at"))["latest"]
 
 
-class TopicSitemap(Sitemap):
+class TopicSitemap(LanguagesSitemap):
     changefreq = "weekly"
     priority = 0.5
 
     def items(self):
-        return Topic.objects.with_published_articles()
+        # Each topic with the languages it has published articles in.
+        published = Article.objects.published()
+        languages = {
+            f"in_{code}": Exists(
+                Article.topics.through.objects.filter(
+                    topic_id=OuterRef("pk"),
+                    article__in=published.filter(language=code),
+                )
+            )
+            for code, _ in settings.LANGUAGES
+        }
+        in_any = Q()
+        for name in languages:
+            in_any |= Q(**{name: True})
+        return Topic.objects.annotate(**languages).filter(in_any)
+
+    def get_languages_for_item(self, topic):
+        return [code for code, _ in settings.LANGUAGES if getattr(topic, f"in_{code}")]
 
 
-class StaticPageSitemap(Sitemap):
+class StaticPageSitemap(LanguagesSitemap):
     changefreq = "daily"
     priority = 1.0
 

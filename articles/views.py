@@ -1,12 +1,14 @@
 import hashlib
 
+from django.conf import settings
 from django.db.models import prefetch_related_objects
-from django.http import HttpResponsePermanentRedirect
+from django.http import HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.functional import cached_property
 from django.utils.http import http_date
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
@@ -107,7 +109,21 @@ class TopicArticleListView(PublishedArticlesMixin, ListView):
         ]
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(topic=self.topic, **kwargs)
+        # The topic's page in each language, which exists where it has articles.
+        languages = set(
+            Article.objects.published()
+            .in_topic(self.topic.slug)
+            .values_list("language", flat=True)
+            .distinct()
+        )
+        language_urls = {}
+        for code, _name in settings.LANGUAGES:
+            with override(code):
+                if code in languages or code == get_language():
+                    language_urls[code] = (self.topic.get_absolute_url(), code in languages)
+                else:
+                    language_urls[code] = (reverse("articles:list"), False)
+        return super().get_context_data(topic=self.topic, language_urls=language_urls, **kwargs)
 
 
 class TeamView(ListView):
@@ -211,10 +227,16 @@ class ArticleDetailView(DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        return visible_articles(self.request.user).select_related("author", "reviewer")
+        return visible_articles(self.request.user).select_related(
+            "author", "reviewer", "translation"
+        )
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
+        if self.object.language != get_language():
+            # An article lives on the site of its language: /es/articles/<an
+            # English article>/ (a guessed or old link) leads to it there.
+            return HttpResponseRedirect(self.object.get_absolute_url())
         etag, last_modified = article_validators(self.object)
         response = get_conditional_response(
             request, etag=etag, last_modified=last_modified
@@ -242,6 +264,7 @@ class ArticleDetailView(DetailView):
         )
         return super().get_context_data(
             is_preview=not article.is_public,
+            language_urls=article_language_urls(article),
             related=published.related_to(article)[:3],
             previous_article=previous_article,
             next_article=next_article,
@@ -262,6 +285,23 @@ class ArticleDetailView(DetailView):
             # A draft must never sit in a shared cache or a browser's history cache.
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+def article_language_urls(article):
+    """Where the language switcher leads from an article: its published
+    translation, or else the other language's list of articles."""
+    urls = {}
+    for code, _name in settings.LANGUAGES:
+        if code == article.language:
+            urls[code] = (article.get_absolute_url(), True)
+            continue
+        translation = article.translation
+        if translation is not None and translation.language == code and translation.is_public:
+            urls[code] = (translation.get_absolute_url(), True)
+        else:
+            with override(code):
+                urls[code] = (reverse("articles:list"), False)
+    return urls
 
 
 def article_validators(article):

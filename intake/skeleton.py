@@ -11,7 +11,9 @@ the whole request through the test client included, takes under 1 ms.
 A blank form is the same for every visitor but three values: the CSRF token,
 the signed time the form was shown (intake.spam.started_token) and the request
 form's submission key; and, on the request form, the article a link came from
-(`?from=<slug>`, a hidden field). So a view renders its blank page once, with a
+(`?from=<slug>`, a hidden field); and, on a partner page, its own address in
+each language (the language switcher's link), which holds the partner's token
+(`page_path`). So a view renders its blank page once, with a
 placeholder in each of those places, and every visitor gets a copy with fresh
 values put in (`blank_page`). The article is a placeholder rather than part of
 the page's key: any slug-like text may arrive there, and a key per text would
@@ -69,12 +71,20 @@ _FRESH = {
     # Empty unless the view passes a value (blank_page's `values`).
     FROM_ARTICLE: lambda request: "",
 }
-_PLACEHOLDERS = re.compile("(" + "|".join(_FRESH) + ")")
+_PLACEHOLDERS = re.compile("(" + "|".join([*_FRESH, f"skeletonpath[a-z]+{_nonce}"]) + ")")
 # Masked CSRF tokens are letters and digits, signed values URL-safe base64 and
 # colons, UUIDs hex digits and hyphens, slugs letters, digits, underscores and
-# hyphens (or nothing): nothing HTML escapes, so each goes in as it is, exactly
-# as the template would have written it.
-_SAFE_VALUE = re.compile(r"[A-Za-z0-9_:-]*")
+# hyphens (or nothing), paths those and slashes: nothing HTML escapes, so each
+# goes in as it is, exactly as the template would have written it.
+_SAFE_VALUE = re.compile(r"[A-Za-z0-9_:/-]*")
+
+
+def page_path(language: str) -> str:
+    """The placeholder for the page's own address in `language`; the view gives
+    each visitor's in blank_page's `values`."""
+    return f"skeletonpath{language.replace('-', '').lower()}{_nonce}"
+
+
 _MAX_PAGES = 64
 
 

@@ -11,7 +11,7 @@ from django.db import InterfaceError, OperationalError
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -139,7 +139,15 @@ def _partner_page(request, form, *, variant, status=200):
 def _partner_link_gone(request):
     """One page for a link that was answered, has expired, was revoked or never
     existed: nothing on it tells which, so it is the same page for all four."""
-    response = render(request, "intake/partner_link_gone.html", status=404)
+    # The switcher leads to the other language's home page, not to this address:
+    # the page is the same whatever token was asked for.
+    homes = {}
+    for code, _name in settings.LANGUAGES:
+        with override(code):
+            homes[code] = (reverse("home"), False)
+    response = render(
+        request, "intake/partner_link_gone.html", {"language_urls": homes}, status=404
+    )
     response["Referrer-Policy"] = "no-referrer"
     return response
 
@@ -362,14 +370,24 @@ def _blank_partner_page(request, variant):
         context = {
             "form": PartnerResponseForm(initial=skeleton.FORM_INITIAL),
             "error_links": [],
+            # The switcher's link holds this partner's token: filled in per visitor.
+            "language_urls": {
+                code: (skeleton.page_path(code), True) for code, _name in settings.LANGUAGES
+            },
         } | _partner_context(variant)
         return render_to_string("intake/partner.html", context | skeleton.CONTEXT, request)
 
+    token = request.resolver_match.kwargs["token"]
+    paths = {}
+    for code, _name in settings.LANGUAGES:
+        with override(code):
+            paths[skeleton.page_path(code)] = reverse("intake:partner", kwargs={"token": token})
     return skeleton.blank_page(
         request,
         key=("partner", variant, content_version_cached()),
         render=render_blank,
         valid_until=next_article_publish_at,
+        values=paths,
     )
 
 

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import index as sitemap_index
@@ -21,10 +22,10 @@ practice_pages = [
     for kind in Page.Kind.values
 ]
 
-urlpatterns = [
+# Everything a visitor reads, in English at / and in Spanish under /es/ (the
+# address alone chooses: practice.middleware.UrlLanguageMiddleware).
+urlpatterns = i18n_patterns(
     path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
-    path("robots.txt", views.robots_txt, name="robots"),
     path("articles/", include("articles.urls")),
     path("team/", cache_public_page(articles_views.TeamView.as_view()), name="team"),
     path(
@@ -34,6 +35,14 @@ urlpatterns = [
     ),
     *practice_pages,
     path("request/", include("intake.urls")),
+    prefix_default_language=False,
+)
+
+# One of each, for both languages: the sitemaps name every page in each
+# language; the admin is English.
+urlpatterns += [
+    path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots"),
     path("sitemap.xml", cache_public_page(sitemap_index), {"sitemaps": sitemaps}, name="sitemap"),
     path(
         "sitemap-<section>.xml",

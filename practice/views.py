@@ -8,6 +8,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import override
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -77,9 +78,14 @@ def healthz(request):
 def robots_txt(request):
     # No line for the admin: naming its path here would publish it. The admin is
     # linked from nowhere and tells crawlers not to index it (X-Robots-Tag).
+    # The partner pages in every language (a token is in their address).
+    partner_pages = []
+    for code, _name in settings.LANGUAGES:
+        with override(code):
+            partner_pages.append(f"Disallow: {reverse('intake:request')}partner/")
     lines = [
         "User-agent: *",
-        f"Disallow: {reverse('intake:request')}partner/",
+        *partner_pages,
         "",
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]

@@ -80,7 +80,10 @@ def test_sitemap_lists_topics_with_published_articles_and_the_main_pages(client,
     assert list(sitemap_urls(client, "topics")) == [
         "http://testserver/articles/topic/communication/"
     ]
+    # Each main page in each language.
     assert list(sitemap_urls(client, "pages")) == [
         "http://testserver/",
+        "http://testserver/es/",
         "http://testserver/articles/",
+        "http://testserver/es/articles/",
     ]

@@ -2,6 +2,7 @@
 name its translation, linked both ways."""
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
@@ -99,3 +100,25 @@ def test_an_article_links_to_the_site_of_its_own_language(both):
     assert Article.objects.get(pk=english.pk).language == "en"
     with translation.override("es"):
         assert english.get_absolute_url() == "/articles/fighting/"
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="Spanish stemming is PostgreSQL's configuration"
+)
+def test_spanish_articles_are_searched_with_spanish_word_forms(client):
+    # "sesiones" and "sesión" are one word to Spanish stemming, two to English.
+    # (Matched as typed: no spelling correction in between.)
+    article = ArticleFactory(
+        title="Qué pasa en la primera sesión", slug="primera-sesion", language="es"
+    )
+    with translation.override("es"):
+        found = Article.objects.published().in_language().matching("sesiones")
+        assert list(found) == [article]
+    html = client.get("/es/articles/", {"q": "sesiones"}).content.decode()
+    assert article.title in html
+
+
+def test_the_spanish_search_finds_spanish_words_as_written(client, both):
+    html = client.get("/es/articles/", {"q": "herirnos"}).content.decode()
+    assert SPANISH_TITLE in html
+    assert ENGLISH_TITLE not in client.get("/es/articles/", {"q": "fighting"}).content.decode()

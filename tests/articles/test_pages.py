@@ -235,13 +235,14 @@ def make_articles(count, topic, author):
 # What each page costs, however many articles exist: page count, the page of
 # articles, their topics (and for some pages the topic or author itself, the
 # topics menu, the next scheduled article for the page cache's timeout). An
-# article: itself, its topics, related articles, previous and next together.
+# article: itself, its topics, related articles, previous and next together. A
+# topic also asks which languages it has articles in (the language switcher).
 @pytest.mark.parametrize(
     ("url_name", "kwargs", "queries"),
     [
         ("home", {}, 5),
         ("articles:list", {}, 5),
-        ("articles:topic", {"slug": "shared"}, 5),
+        ("articles:topic", {"slug": "shared"}, 6),
         ("clinician", {"slug": "writer"}, 6),
         ("articles:detail", {"slug": "shared-topic-article"}, 5),
         ("articles:feed", {}, 3),

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from django.shortcuts import render
 from django.test import Client, RequestFactory
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils import timezone
 
 from articles.services import article_publish
@@ -46,6 +46,8 @@ def normalised(html: str) -> str:
 
 def ordinary_render(path, template, context):
     request = RequestFactory().get(path, HTTP_X_FORWARDED_PROTO="https")
+    # As the view is reached: the language switcher reads the page's URL pattern.
+    request.resolver_match = resolve(path)
     return render(request, template, context).content.decode()
 
 

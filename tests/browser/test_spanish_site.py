@@ -1,0 +1,105 @@
+"""The Spanish site in Chromium: a reader switches to Spanish on the request
+form and sends a request, with JavaScript and without; what is stored says it
+was sent in Spanish. axe-core finds nothing serious on the Spanish pages.
+
+The form is filled in by its fields' names, which are the same in both
+languages, so this test does not depend on the Spanish wording.
+"""
+
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+from playwright.sync_api import expect
+
+from intake.models import IntakeRequest
+from tests.browser import steps
+from tests.browser.test_accessibility import assert_no_serious_violations
+
+
+def es(name, **kwargs):
+    with translation.override("es"):
+        return reverse(name, kwargs=kwargs or None)
+
+
+def answer(page, name, value):
+    # Force: some answers are cards drawn over their radio.
+    page.locator(f'input[name="{name}"][value="{value}"]').check(force=True)
+
+
+def fill_individual_request_by_names(page):
+    answer(page, "journey", "individual")
+    answer(page, "in_crisis", "no")
+    answer(page, "is_adult", "yes")
+    page.locator('input[name="name"]').fill(steps.NAME)
+    page.locator('input[name="email"]').fill(steps.EMAIL)
+    answer(page, "contact_methods", "email")
+    answer(page, "session_format", "online")
+    page.locator('input[name="online_location_confirmed"]').check()
+    page.locator('select[name="region"]').select_option("Oregon")
+    answer(page, "payment", "self_pay")
+    page.locator('textarea[name="concerns"]').fill("Discutimos por lo mismo cada noche.")
+    page.locator('input[name="consent"]').check()
+    page.locator('input[name="acknowledges_not_emergency"]').check()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_a_request_sent_from_the_spanish_form_is_stored_as_spanish(
+    new_context, viewport, site, javascript
+):
+    page = new_context(viewport=viewport, java_script_enabled=javascript).new_page()
+    page.goto(site + reverse("intake:request"))
+    assert page.get_attribute("html", "lang") == "en"
+
+    # The switcher is a plain link, named in its own language.
+    page.get_by_role("link", name="Español", exact=True).click()
+    expect(page).to_have_url(site + es("intake:request"))
+    assert page.get_attribute("html", "lang") == "es"
+    expect(page.get_by_role("link", name="English", exact=True)).to_have_attribute(
+        "href", reverse("intake:request")
+    )
+
+    fill_individual_request_by_names(page)
+    page.locator("form[data-intake-form] button[type=submit]").click()
+
+    expect(page).to_have_url(re.compile(r"/es/request/done/$"))
+    assert page.get_attribute("html", "lang") == "es"
+    shown = steps.reference(page)
+    stored = IntakeRequest.objects.get()
+    assert (stored.reference, stored.language, stored.journey) == (shown, "es", "individual")
+    if javascript:
+        assert_no_serious_violations(page)
+
+
+SPANISH_PAGES = {
+    "home": lambda: es("home"),
+    "article list": lambda: es("articles:list"),
+    "article": lambda: es("articles:detail", slug="pelear-sin-herirnos"),
+    "translated article": lambda: es(
+        "articles:detail", slug="cuando-mi-pareja-no-quiere-ir-a-terapia"
+    ),
+    "topic": lambda: es("articles:topic", slug="communication"),
+    "request form": lambda: es("intake:request"),
+    "team": lambda: es("team"),
+    "404": lambda: "/es/no-such-page/",
+}
+
+
+@pytest.mark.layout
+@pytest.mark.parametrize("name", SPANISH_PAGES)
+def test_spanish_page_has_no_serious_accessibility_violations(page, site, name):
+    page.goto(site + SPANISH_PAGES[name]())
+    assert page.get_attribute("html", "lang") == "es"
+    expect(page.get_by_role("heading", level=1)).to_have_count(1)
+    expect(page.get_by_role("link", name="English", exact=True)).to_have_attribute("hreflang", "en")
+    assert_no_serious_violations(page)
+
+
+def test_an_article_switches_to_its_translation(page, site):
+    page.goto(site + reverse("articles:detail", kwargs={"slug": "what-your-first-session-is-like"}))
+    page.get_by_role("link", name="Español", exact=True).click()
+    expect(page).to_have_url(site + es("articles:detail", slug="que-pasa-en-la-primera-sesion"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Qué pasa en la primera sesión de terapia"
+    )
