@@ -85,6 +85,8 @@ def test_demo_content_has_spanish_articles_linked_to_their_english_counterparts(
         assert article.translation.language == "en"
         assert article.translation.translation_id == article.pk
     assert spanish.filter(translation=None).exists()  # and some written for Spanish readers only
+    # A partner sent the Spanish partner page has something to read in Spanish.
+    assert spanish.in_topic("for-partners").exists()
     assert Topic.objects.get(slug="communication").name_es == "Comunicación y conflictos"
 
 

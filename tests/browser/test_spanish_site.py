@@ -28,9 +28,15 @@ def answer(page, name, value):
     page.locator(f'input[name="{name}"][value="{value}"]').check(force=True)
 
 
-def fill_individual_request_by_names(page):
-    answer(page, "journey", "individual")
+def fill_individual_request_by_names(page, journey="individual"):
+    answer(page, "journey", journey)
     answer(page, "in_crisis", "no")
+    if journey == "couples":
+        page.locator('input[name="partner_first_name"]').fill("Alex")
+        answer(page, "partner_readiness", "unsure")
+        answer(page, "wants_now", "individual_now")
+        answer(page, "partner_safety", "no")
+        page.locator('input[name="agrees_confidentiality"]').check()
     answer(page, "is_adult", "yes")
     page.locator('input[name="name"]').fill(steps.NAME)
     page.locator('input[name="email"]').fill(steps.EMAIL)
@@ -103,3 +109,22 @@ def test_an_article_switches_to_its_translation(page, site):
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Qué pasa en la primera sesión de terapia"
     )
+
+
+def test_the_spanish_partner_page_has_no_serious_accessibility_violations(page, site):
+    page.goto(site + es("intake:request"))
+    fill_individual_request_by_names(page, journey="couples")
+    page.locator("form[data-intake-form] button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/es/request/done/$"))
+    link = page.locator("#partner-link").input_value()
+    assert re.search(r"/es/request/partner/[\w-]{43}/$", link), link
+    assert_no_serious_violations(page)
+
+    page.goto(link)
+    assert page.get_attribute("html", "lang") == "es"
+    # The switcher keeps the partner on their own page, in English.
+    english = page.get_by_role("link", name="English", exact=True)
+    expect(english).to_have_attribute("href", link.split("/es", 1)[1])
+    assert_no_serious_violations(page)
+    # Something to read, in Spanish.
+    expect(page.get_by_role("link", name=re.compile("Su pareja le pidió"))).to_have_count(1)

@@ -179,6 +179,9 @@ def test_a_request_sent_from_the_spanish_site_is_stored_and_answered_in_spanish(
     link_mail = next(mail for mail in to_requester if "/request/partner/" in mail.body)
     assert "https://practice.example/es/request/partner/" in link_mail.body
     assert any(settings.CRISIS_LINE_NAME_ES in mail.body for mail in to_requester)
+    # Written in Spanish (locale/es), not only with Spanish links.
+    assert all(mail.body.startswith("Hola:") for mail in to_requester)
+    assert not any("Hello," in mail.body for mail in to_requester)
 
 
 def test_the_partner_link_works_under_es_and_its_switcher_keeps_each_partners_token(client):
