@@ -12,7 +12,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import URLValidator
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -317,6 +318,17 @@ YOUTH_CRISIS_LINE_TEXT_ES = env(
     "YOUTH_CRISIS_LINE_TEXT_ES",
     default="Llame al 1-800-448-3000, de día o de noche, para cualquier persona joven",
 )
+
+# "Leave this site" (GOV.UK's "Exit this page" pattern) on intake pages and on
+# articles in topics about conflict, safety or partners: where it takes the
+# person, at once. A neutral page that says nothing about therapy; https only.
+QUICK_EXIT_URL = env("QUICK_EXIT_URL", default="https://www.bbc.co.uk/weather")
+try:
+    URLValidator(schemes=["https"])(QUICK_EXIT_URL)
+except ValidationError:
+    raise ImproperlyConfigured(
+        f"QUICK_EXIT_URL must be a full https:// address (got {QUICK_EXIT_URL!r})."
+    ) from None
 
 # --- Intake -----------------------------------------------------------------
 

@@ -90,5 +90,6 @@ def test_a_form_sent_with_yes_and_a_mistake_shows_the_help_before_the_errors(
         expect(crisis).to_be_focused()
         # The form's own copy is not added: the help is on the page once.
         expect(page.locator("[data-crisis-live]")).to_be_empty()
-    assert_no_serious_violations(page)
+        # axe runs as a script in the page, which this browser does not run.
+        assert_no_serious_violations(page)
     assert not IntakeRequest.objects.exists()
