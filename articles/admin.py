@@ -137,7 +137,8 @@ class PublishPermissionMixin:
 
 @admin.register(Topic)
 class TopicAdmin(ContentVersionAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "name_es", "slug"]
+    list_display = ["name", "name_es", "slug", "is_sensitive"]
+    list_filter = ["is_sensitive"]
     search_fields = ["name", "description", "name_es", "description_es"]
     prepopulated_fields = {"slug": ["name"]}
 

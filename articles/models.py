@@ -54,6 +54,14 @@ class Topic(models.Model):
         "name in Spanish", max_length=80, blank=True, help_text="Shown on the Spanish site."
     )
     description_es = models.TextField("description in Spanish", blank=True)
+    is_sensitive = models.BooleanField(
+        "about conflict, safety or partners",
+        default=False,
+        help_text=(
+            'The topic\'s page and every article in it show the "Leave this site" button, '
+            "which takes a reader to a neutral website at once."
+        ),
+    )
 
     objects = TopicQuerySet.as_manager()
 
@@ -551,6 +559,12 @@ class Article(models.Model):
     @property
     def is_public(self):
         return self.status == self.Status.PUBLISHED and self.publish_at <= timezone.now()
+
+    @property
+    def has_quick_exit(self):
+        """Whether its page shows "Leave this site": it is in a topic about
+        conflict, safety or partners (reads the topics, prefetched or not)."""
+        return any(topic.is_sensitive for topic in self.topics.all())
 
     @property
     def visibility(self):

@@ -223,6 +223,7 @@ def demo_content_load(*, folder: Path) -> DemoContentResult:
                 "description": entry.get("description", ""),
                 "name_es": entry.get("name_es", ""),
                 "description_es": entry.get("description_es", ""),
+                "is_sensitive": entry.get("sensitive", False),
             },
         )
         topics[topic.slug] = topic

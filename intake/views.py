@@ -8,14 +8,16 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from intake import skeleton, spam
 from intake.choices import Payment
@@ -402,3 +404,48 @@ def partner_done(request):
     response = render(request, "intake/partner_done.html", {"done": done})
     response["Referrer-Policy"] = "no-referrer"
     return response
+
+
+# Everything a session holds about intake: confirmations, sent forms, a partner's answer.
+INTAKE_SESSION_KEYS = (DONE_SESSION_KEY, SENT_SESSION_KEY, PARTNER_DONE_SESSION_KEY)
+
+
+def _is_same_origin(request) -> bool:
+    """Whether a post comes from a page of this site, by the browser's own word.
+
+    Sec-Fetch-Site is set by the browser and cannot be set by a page; browsers
+    too old to send it send Origin with a post. The partner page's
+    Referrer-Policy makes that Origin "null", which is refused, as is a post
+    with neither header.
+    """
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None:
+        return fetch_site == "same-origin"
+    return request.headers.get("Origin") == f"{request.scheme}://{request.get_host()}"
+
+
+@csrf_exempt
+@never_cache
+@require_POST
+def leave(request):
+    """Forget this browser's intake session. "Leave this site" asks for it on
+    its way to the neutral site: a beacon from static/js/quick_exit.js, or
+    without JavaScript the link's ping (in browsers that send pings).
+    Afterwards the confirmation pages show nothing, not even "has reached us".
+
+    Exempt from the CSRF token check and checked for the same origin instead:
+    the pages that carry the link are the same for every visitor (cached
+    articles, the intake skeletons), a ping cannot carry a token, and all this
+    can do is forget the caller's own session; the session cookie is
+    SameSite=Lax, so another site's post would not even carry it.
+    """
+    if not _is_same_origin(request):
+        return HttpResponseForbidden()
+    session = request.session
+    for key in INTAKE_SESSION_KEYS:
+        session.pop(key, None)
+    if not session.keys():
+        # Nothing else in it (no one signed in): gone from the cache, and the
+        # cookie with its sealed copy (practice/sessions.py) is deleted.
+        session.flush()
+    return HttpResponse(status=204)

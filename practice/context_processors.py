@@ -66,6 +66,8 @@ def practice(request):
             "sees_minors": settings.PRACTICE_SEES_MINORS,
             "minors_min_age": settings.PRACTICE_MINORS_MIN_AGE,
             "minors_consent": wording["minors_consent"],
+            "quick_exit_url": settings.QUICK_EXIT_URL,
+            "site_url": settings.SITE_URL,
         },
         "crisis": crisis_resources(),
     }
