@@ -82,3 +82,13 @@ def test_the_practices_own_words_have_spanish_settings_that_fall_back_to_english
     assert spanish["response_time"] == "en un plazo de un día hábil"
     assert spanish["tagline"] == settings.PRACTICE_TAGLINE  # empty: the English one
     assert english["response_time"] == settings.PRACTICE_RESPONSE_TIME
+
+
+@pytest.mark.django_db
+def test_the_crisis_line_in_the_middle_of_a_sentence_keeps_its_words_in_capitals(client):
+    # 988 takes Spanish texts of AYUDA; the sentence lowers only its first letter.
+    spanish = client.get("/es/request/").content.decode()
+    english = client.get("/request/").content.decode()
+
+    assert "llame al 988 y marque 2 para español, o envíe AYUDA por texto al 988" in spanish
+    assert "if you are thinking of harming yourself, call or text 988, any time" in english
