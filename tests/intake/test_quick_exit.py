@@ -147,6 +147,7 @@ def test_demo_content_marks_the_topics_about_partners_and_conflict():
     call_command("load_demo_content", stdout=io.StringIO())
     assert set(Topic.objects.filter(is_sensitive=True).values_list("slug", flat=True)) == {
         "for-partners",
+        "when-your-partner-is-not-ready",
         "couples-therapy",
         "communication",
     }
