@@ -1,10 +1,12 @@
 import xml.etree.ElementTree as ET
+from datetime import datetime, timedelta
 from unittest import mock
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.models import Article
 from articles.services import article_translation_link
 from articles.sitemaps import ArticleSitemap
 from tests.factories import ArticleFactory, TopicFactory
@@ -114,3 +116,58 @@ def test_the_sitemap_index_counts_article_entries_without_building_them(client):
     assert len(second_page) == 2
     index = client.get(reverse("sitemap")).content.decode()
     assert "http://testserver/sitemap-articles.xml" in index
+
+
+@pytest.fixture
+def translated_and_not():
+    """Articles in every situation the sitemap meets: a live pair, an article
+    whose translation is scheduled or a draft, articles in one language only."""
+    pair_en = ArticleFactory(slug="pair-en", language="en")
+    ArticleFactory(slug="pair-es", language="es", translation=pair_en)
+    waiting_en = ArticleFactory(slug="waiting-en", language="en")
+    ArticleFactory(slug="waiting-es", language="es", translation=waiting_en, scheduled=True)
+    draft_en = ArticleFactory(slug="draft-en", language="en", draft=True)
+    ArticleFactory(slug="alone-es-with-draft", language="es", translation=draft_en)
+    ArticleFactory(slug="alone-es", language="es")
+    ArticleFactory.create_batch(2, language="en")
+    for article in Article.objects.exclude(translation=None):
+        article_translation_link(article=article)
+
+
+def test_the_sitemap_index_counts_exactly_the_entries_the_sitemap_lists(client, translated_and_not):
+    listed = sitemap_urls(client, "articles")
+    # The pair twice (each address once), every other live article once.
+    assert len(listed) == 7
+    assert "http://testserver/es/articles/pair-es/" in listed
+    assert "http://testserver/es/articles/alone-es-with-draft/" in listed
+    assert not any("waiting-es" in url or "draft-en" in url for url in listed)
+    assert ArticleSitemap().pair_count() == 7
+    with mock.patch.object(ArticleSitemap, "limit", 3):
+        index = client.get(reverse("sitemap"), {"v": "3"}).content.decode()
+        assert "sitemap-articles.xml?p=3</loc>" in index
+        assert "sitemap-articles.xml?p=4</loc>" not in index
+
+
+def test_the_sitemap_index_gives_the_newest_change_of_a_published_article(client):
+    older = ArticleFactory(language="en")
+    newer = ArticleFactory(language="es")
+    Article.objects.filter(pk=older.pk).update(updated_at=timezone.now() - timedelta(days=9))
+    Article.objects.filter(pk=newer.pk).update(updated_at=timezone.now() - timedelta(days=2))
+    ArticleFactory(draft=True)  # changed just now, but nobody can read it
+    index = ET.fromstring(client.get(reverse("sitemap")).content)
+    lastmod = index.find(f"{SITEMAP}sitemap/{SITEMAP}lastmod").text
+    newer.refresh_from_db()
+    assert datetime.fromisoformat(lastmod) == newer.updated_at
+
+
+@pytest.mark.parametrize("count", [5, 40])
+def test_the_sitemap_index_asks_the_database_twice_however_many_articles(
+    client, settings, django_assert_num_queries, translated_and_not, count
+):
+    ArticleFactory.create_batch(count, language="en")
+    # A session cookie keeps the page cache out of it: the view answers.
+    client.cookies[settings.SESSION_COOKIE_NAME] = "a-session-that-has-ended"
+    # The articles' entries and newest change together, then the topics.
+    with django_assert_num_queries(2):
+        response = client.get(reverse("sitemap"))
+    assert response.status_code == 200
