@@ -296,7 +296,17 @@ class ArticleAdmin(
 class PageAdmin(
     ContentVersionAdminMixin, PublishPermissionMixin, MarkdownEditorMixin, HistoryAdmin
 ):
-    list_display = ["title", "kind", "status", "updated_at"]
+    list_display = ["title", "kind", "language", "status", "updated_at"]
+    list_filter = ["language", "kind", "status"]
     publish_permission = "articles.publish_page"
     readonly_fields = ["preview_link", "updated_at"]
-    fields = ["preview_link", "kind", "title", "summary", "body", "status", "updated_at"]
+    fields = [
+        "preview_link",
+        "kind",
+        "language",
+        "title",
+        "summary",
+        "body",
+        "status",
+        "updated_at",
+    ]

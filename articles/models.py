@@ -8,7 +8,7 @@ from django.db import connections, models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, gettext, override
+from django.utils.translation import get_language, gettext, gettext_lazy, override
 from simple_history.models import HistoricalRecords
 
 from articles import search
@@ -632,20 +632,38 @@ class PageQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Page.Status.PUBLISHED)
 
+    def versions(self, kind) -> dict[str, "Page"]:
+        """This kind of page in each language it is written in: {language: page}.
+        One query; a row per language at most."""
+        return {page.language: page for page in self.filter(kind=kind)}
+
 
 class Page(models.Model):
-    """One of the practice's own pages (fees, privacy, …): text that editors keep."""
+    """One of the practice's own pages (fees, privacy, …): text that editors keep,
+    once per language. A site shows its own language's page, or, until an editor
+    has written one, the page in settings.LANGUAGE_CODE (English), marked as such."""
 
     class Kind(models.TextChoices):
-        # Each value is also the page's URL name.
-        FEES = "fees", "Fees and insurance"
-        PRIVACY = "privacy", "Privacy"
-        ACCESSIBILITY = "accessibility", "Accessibility"
-        CONTACT = "contact", "Contact and directions"
+        # Each value is also the page's URL name; the labels are the pages'
+        # names in the site's navigation, in each language.
+        FEES = "fees", gettext_lazy("Fees and insurance")
+        PRIVACY = "privacy", gettext_lazy("Privacy")
+        ACCESSIBILITY = "accessibility", gettext_lazy("Accessibility")
+        CONTACT = "contact", gettext_lazy("Contact and directions")
 
     Status = Article.Status
 
-    kind = models.CharField(max_length=20, choices=Kind, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind)
+    language = models.CharField(
+        max_length=8,
+        choices=language_choices,
+        default="en",
+        help_text=(
+            "The site that shows it: English at /, Spanish under /es/. Until a page "
+            "has a published Spanish version, the Spanish site shows the English one, "
+            "with a note that it is not translated yet."
+        ),
+    )
     title = models.CharField(max_length=200)
     summary = models.TextField(
         max_length=300, help_text="One or two sentences, for search engines and link previews."
@@ -661,7 +679,12 @@ class Page(models.Model):
     history = HistoricalRecords(excluded_fields=["body_html", "toc"])
 
     class Meta:
-        ordering = ["kind"]
+        ordering = ["kind", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "language"], name="page_one_per_kind_and_language"
+            ),
+        ]
         permissions = [("publish_page", "Can publish pages")]
 
     def __str__(self):
@@ -673,7 +696,9 @@ class Page(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse(self.kind)
+        # On the site of the page's own language, as an article's.
+        with override(self.language):
+            return reverse(self.kind)
 
     def clean(self):
         errors = body_problems(self.body)

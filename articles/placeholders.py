@@ -2,15 +2,18 @@
 
 A notice must state the real retention period, not a number someone typed
 once: the placeholder stays in the stored HTML and is filled in each time the
-page is rendered, from settings read then.
+page is rendered, from settings read then. The names are the same in every
+language; a value that has words (the crisis line, when we answer) is given in
+the language of the page it is filled into.
 """
 
 import re
 
 from django.conf import settings
 from django.utils.html import escape
+from django.utils.translation import get_language, override
 
-from practice.context_processors import practice_wording
+from practice.context_processors import crisis_resources, practice_wording
 
 PLACEHOLDER = re.compile(r"\[\[\s*([a-z_]+)\s*\]\]")
 
@@ -40,7 +43,7 @@ PLACEHOLDERS = {
     "emergency_number": ("the emergency number", lambda: settings.EMERGENCY_NUMBER),
     "crisis_line": (
         "the crisis line",
-        lambda: f"{settings.CRISIS_LINE_NAME} ({settings.CRISIS_LINE_TEXT})",
+        lambda: "{line_name} ({line_text})".format(**crisis_resources()),
     ),
 }
 
@@ -50,14 +53,17 @@ def placeholders_unknown(text: str) -> list[str]:
     return list(dict.fromkeys(n for n in PLACEHOLDER.findall(text) if n not in PLACEHOLDERS))
 
 
-def placeholders_fill(html: str) -> str:
-    """`html` with each placeholder replaced by its current value (escaped)."""
+def placeholders_fill(html: str, *, language: str | None = None) -> str:
+    """`html` with each placeholder replaced by its current value (escaped), in
+    `language` (default: the active one): an English page shown on the Spanish
+    site keeps English values in its English sentences."""
 
     def value(match):
         known = PLACEHOLDERS.get(match.group(1))
         return escape(known[1]()) if known else match.group(0)
 
-    return PLACEHOLDER.sub(value, html)
+    with override(language or get_language()):
+        return PLACEHOLDER.sub(value, html)
 
 
 def placeholders_help() -> str:

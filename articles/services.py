@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -157,6 +158,7 @@ HEADER_KEYS = {
 }  # fmt: skip
 REQUIRED_KEYS = {"title", "slug", "summary", "topics", "author", "cta_journey", "days_ago"}
 PAGE_KEYS = {"kind", "title", "summary"}
+PAGE_OPTIONAL_KEYS = {"language"}
 
 
 class DemoContentError(ValueError):
@@ -301,12 +303,16 @@ def demo_content_load(*, folder: Path) -> DemoContentResult:
 
     pages = 0
     for path in sorted((folder / "pages").glob("*.md")):
-        fields, body = _parse_file(path, keys=PAGE_KEYS, required=PAGE_KEYS)
+        fields, body = _parse_file(path, keys=PAGE_KEYS | PAGE_OPTIONAL_KEYS, required=PAGE_KEYS)
         if fields["kind"] not in Page.Kind.values:
             raise DemoContentError(f"{path.name}: unknown kind {fields['kind']!r}")
+        language = fields.get("language", settings.LANGUAGE_CODE)
+        if language not in dict(settings.LANGUAGES):
+            raise DemoContentError(f"{path.name}: unknown language {language!r}")
         _, was_changed = _save_if_changed(
             Page,
             kind=fields["kind"],
+            language=language,
             values={
                 "title": fields["title"],
                 "summary": fields["summary"],

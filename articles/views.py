@@ -2,7 +2,7 @@ import hashlib
 
 from django.conf import settings
 from django.db.models import prefetch_related_objects
-from django.http import HttpResponsePermanentRedirect, HttpResponseRedirect
+from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -178,7 +178,9 @@ def author_moved(request, slug):
 
 
 class PracticePageView(DetailView):
-    """One of the practice's own pages (fees, privacy, …), kept by editors."""
+    """One of the practice's own pages (fees, privacy, …), kept by editors in
+    each language: the site's own language's page, or else the English one,
+    marked as not yet translated (lang="en" on its text)."""
 
     template_name = "articles/page.html"
     context_object_name = "page"
@@ -186,21 +188,47 @@ class PracticePageView(DetailView):
 
     def get_object(self, queryset=None):
         pages = Page.objects.all() if can_preview(self.request.user) else Page.objects.published()
-        return get_object_or_404(pages, kind=self.kind)
+        self.versions = pages.versions(self.kind)
+        page = self.versions.get(get_language()) or self.versions.get(settings.LANGUAGE_CODE)
+        if page is None:
+            raise Http404
+        return page
 
     def get_template_names(self):
         return [f"articles/page_{self.kind}.html", self.template_name]
 
+    def language_urls(self):
+        """The page in each language: there whenever that site shows it (its
+        own or the English one), named as an alternate only where an editor
+        published one in that language."""
+        published = {code for code, page in self.versions.items() if page.is_public}
+        urls = {}
+        for code, _name in settings.LANGUAGES:
+            with override(code):
+                if published & {code, settings.LANGUAGE_CODE}:
+                    urls[code] = (reverse(self.kind), code in published)
+                else:
+                    urls[code] = (reverse("home"), False)
+        return urls
+
     def get_context_data(self, **kwargs):
         page = self.object
-        crumbs = seo.breadcrumbs(self.request, (page.title, page.get_absolute_url()))
+        untranslated = page.language != get_language()
+        # The crumb names the page in the reader's language, even when its text
+        # is not; its address is this one (the canonical URL names the page
+        # whose text this is).
+        name = page.get_kind_display() if untranslated else page.title
+        crumbs = seo.breadcrumbs(self.request, (name, reverse(self.kind)))
         structured = [seo.breadcrumb_list(crumbs)]
         if page.kind == Page.Kind.CONTACT:
             structured.insert(0, seo.practice_business(self.request))
         return super().get_context_data(
             nav=page.kind,
             is_preview=not page.is_public,
-            body_html=placeholders_fill(page.body_html),
+            # The language of the page's text where it is not the site's.
+            text_lang=page.language if untranslated else "",
+            language_urls=self.language_urls(),
+            body_html=placeholders_fill(page.body_html, language=page.language),
             hours=practice_hours() if page.kind == Page.Kind.CONTACT else [],
             breadcrumbs=crumbs,
             structured_data=structured,

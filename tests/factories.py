@@ -97,13 +97,14 @@ class LicenceFactory(factory.django.DjangoModelFactory):
 
 
 class PageFactory(factory.django.DjangoModelFactory):
-    """A published page of the practice (fees unless told otherwise)."""
+    """A published page of the practice (fees in English unless told otherwise)."""
 
     class Meta:
         model = Page
-        django_get_or_create = ["kind"]
+        django_get_or_create = ["kind", "language"]
 
     kind = Page.Kind.FEES
+    language = "en"
     title = "Fees and insurance"
     summary = "What sessions cost."
     body = "## Session fees\n\nA couples session is $230.\n"

@@ -16,13 +16,16 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language, override
 
+from articles.models import Page
+
 register = template.Library()
 
 # Pages worth naming to search engines in each language: public, indexed, the
-# same in both. Confirmations and partner pages are private; the practice's own
-# pages (fees, privacy, …) are written by editors in English only; the request
-# form is kept as one copy for every visitor (intake/skeleton.py), which must
-# not carry the first visitor's host in an absolute address.
+# same in both. Confirmations and partner pages are private; the request form
+# is kept as one copy for every visitor (intake/skeleton.py), which must not
+# carry the first visitor's host in an absolute address. The practice's own
+# pages (fees, privacy, …) are named once an editor has published them in each
+# language (their view says which, in language_urls).
 ALTERNATE_PAGES = frozenset(
     {
         "home",
@@ -31,6 +34,7 @@ ALTERNATE_PAGES = frozenset(
         "articles:detail",
         "team",
         "clinician",
+        *Page.Kind.values,
     }
 )
 

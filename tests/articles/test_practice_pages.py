@@ -130,6 +130,7 @@ def test_a_draft_page_is_404_to_the_public_and_a_preview_to_staff(client, editor
 def page_form(page, **changes):
     return {
         "kind": page.kind,
+        "language": page.language,
         "title": page.title,
         "summary": page.summary,
         "body": page.body,

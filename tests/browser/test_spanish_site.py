@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 from playwright.sync_api import expect
 
+from articles.models import Page
 from intake.models import IntakeRequest
 from tests.browser import steps
 from tests.browser.test_accessibility import assert_no_serious_violations
@@ -86,8 +87,14 @@ SPANISH_PAGES = {
         "articles:detail", slug="cuando-mi-pareja-no-quiere-ir-a-terapia"
     ),
     "topic": lambda: es("articles:topic", slug="communication"),
+    "search results": lambda: es("articles:list") + "?q=pareja",
     "request form": lambda: es("intake:request"),
     "team": lambda: es("team"),
+    "clinician": lambda: es("clinician", slug="daniel-reyes"),
+    "fees": lambda: es("fees"),
+    "privacy": lambda: es("privacy"),
+    "accessibility": lambda: es("accessibility"),
+    "contact": lambda: es("contact"),
     "404": lambda: "/es/no-such-page/",
 }
 
@@ -128,3 +135,59 @@ def test_the_spanish_partner_page_has_no_serious_accessibility_violations(page, 
     assert_no_serious_violations(page)
     # Something to read, in Spanish.
     expect(page.get_by_role("link", name=re.compile("Su pareja le pidió"))).to_have_count(1)
+
+
+def assert_no_serious_violations_without_javascript(new_context, viewport, url):
+    """axe is itself a script: it runs here in a browser that loads none of the
+    page's own scripts, which shows the page as a reader without JavaScript
+    gets it (these pages have no <noscript> content that would differ)."""
+    context = new_context(viewport=viewport)
+    context.route("**/*.js", lambda route: route.abort())
+    page = context.new_page()
+    page.goto(url)
+    assert_no_serious_violations(page)
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+@pytest.mark.parametrize(
+    ("url_name", "english_heading", "spanish_heading"),
+    [("privacy", "Privacy", "Privacidad"), ("team", "Our team", "Nuestro equipo")],
+)
+def test_a_reader_switches_to_the_spanish_page(
+    new_context, viewport, site, javascript, url_name, english_heading, spanish_heading
+):
+    page = new_context(viewport=viewport, java_script_enabled=javascript).new_page()
+    page.goto(site + reverse(url_name))
+    expect(page.get_by_role("heading", level=1)).to_have_text(english_heading)
+
+    page.get_by_role("link", name="Español", exact=True).click()
+
+    expect(page).to_have_url(site + es(url_name))
+    assert page.get_attribute("html", "lang") == "es"
+    expect(page.get_by_role("heading", level=1)).to_have_text(spanish_heading)
+    # Nothing on the page is marked as English: it is all written in Spanish.
+    expect(page.locator('main [lang="en"]')).to_have_count(0)
+    if javascript:
+        assert_no_serious_violations(page)
+    else:
+        assert_no_serious_violations_without_javascript(new_context, viewport, page.url)
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_a_page_not_yet_in_spanish_is_shown_in_english_and_says_so(
+    new_context, viewport, site, javascript
+):
+    Page.objects.filter(kind=Page.Kind.PRIVACY, language="es").delete()
+    page = new_context(viewport=viewport, java_script_enabled=javascript).new_page()
+    page.goto(site + es("privacy"))
+
+    assert page.get_attribute("html", "lang") == "es"
+    expect(page.get_by_text("Todavía no hemos traducido esta página al español")).to_be_visible()
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).to_have_text("Privacy")
+    expect(heading).to_have_attribute("lang", "en")
+    expect(page.locator('.prose[lang="en"]')).to_contain_text("sets no cookies for readers")
+    if javascript:
+        assert_no_serious_violations(page)
+    else:
+        assert_no_serious_violations_without_javascript(new_context, viewport, page.url)

@@ -15,6 +15,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils import translation
 
 from articles.models import Article, Author, Page, Topic
 from practice import views as practice_views
@@ -52,7 +53,15 @@ def public_pages(client: Client) -> dict[str, str]:
     for author in Author.objects.all():
         keep(f"profile {author.slug}", client.get(reverse("clinician", args=[author.slug])))
     for page in Page.objects.all():
-        keep(f"page {page.kind}", client.get(page.get_absolute_url()))
+        keep(f"page {page.kind} ({page.language})", client.get(page.get_absolute_url()))
+    with translation.override("es"):
+        keep("team, Spanish", client.get(reverse("team")))
+        for author in Author.objects.all():
+            keep(f"profile {author.slug}, Spanish", client.get(author.get_absolute_url()))
+    # A page not yet written in Spanish: the English one, marked as English.
+    Page.objects.filter(kind=Page.Kind.PRIVACY, language="es").delete()
+    with translation.override("es"):
+        keep("page privacy, not yet in Spanish", client.get(reverse("privacy")))
     keep("not found", client.get("/no-such-page/"))
 
     keep("request form", client.get(reverse("intake:request")))
