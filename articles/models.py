@@ -256,11 +256,19 @@ class SearchDocument(models.Func):
 
 
 # Articles written to the partner who was sent a link; the partner page lists
-# them (ArticleQuerySet.for_partners).
+# them (ArticleQuerySet.for_partners), and the search ranks them for that
+# reader (articles.search.rank).
 FOR_PARTNERS_TOPIC = "for-partners"
 # Articles for the person asking while their partner is not ready; the
 # requester's confirmation lists them when the partner is not sure yet.
 PARTNER_NOT_READY_TOPIC = "when-your-partner-is-not-ready"
+
+
+def _is_in_topic(slug):
+    """Whether the article of the outer query is in the topic (an EXISTS)."""
+    return Exists(
+        Article.topics.through.objects.filter(article_id=OuterRef("pk"), topic__slug=slug)
+    )
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -285,11 +293,7 @@ class ArticleQuerySet(models.QuerySet):
         # A semi-join rather than a join: the newest articles of a topic are
         # found by walking the publish date index, without sorting the topic's
         # whole archive, and no article appears twice.
-        return self.filter(
-            Exists(
-                Article.topics.through.objects.filter(article_id=OuterRef("pk"), topic__slug=slug)
-            )
-        )
+        return self.filter(_is_in_topic(slug))
 
     def for_partners(self, variant: PartnerVariant):
         """The articles written to a partner who was sent a link (topic
@@ -311,13 +315,17 @@ class ArticleQuerySet(models.QuerySet):
 
     def ranked_for(self, query):
         """Best match first (a title match above a summary match above a body
-        match), then newest first."""
+        match; articles written to the partner who was asked lower, unless the
+        reader speaks as them: articles.search.rank), then newest first."""
         query = search.as_query(query)
         if not query.terms:
             return self.order_by("-publish_at", "-pk")
-        return self.annotate(rank=search.rank(query, connections[self.db].vendor)).order_by(
-            "-rank", "-publish_at", "-pk"
+        rank = search.rank(
+            query,
+            connections[self.db].vendor,
+            written_to_asked=_is_in_topic(FOR_PARTNERS_TOPIC),
         )
+        return self.annotate(rank=rank).order_by("-rank", "-publish_at", "-pk")
 
     def suggested(self):
         """Where to start reading: the articles editors feature, then the newest.

@@ -35,7 +35,7 @@ from django.contrib.postgres.search import (
     SearchVectorExact,
 )
 from django.db import connections
-from django.db.models import F, FloatField, Func, Q, Value
+from django.db.models import Case, F, FloatField, Func, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils.translation import get_language
 
@@ -151,6 +151,28 @@ READ_AS = {
     "without my partner": "individual",
 }
 
+# How a reader says that they are the partner who was asked, not the one
+# asking: someone asks, wants or pushes *them* ("my wife wants me to go", "he
+# asked me"), they were asked ("I was asked to come"), or they say no to
+# coming ("I don't want to go to therapy", "I'm not ready"; not "I don't want a
+# divorce"). Read on the words as typed, common words included (see `rank`).
+ASKS_ME = frozenset(
+    """
+    ask asks asked asking want wants wanted invite invites invited inviting
+    push pushes pushed pushing pressure pressures pressured pressuring
+    beg begs begged begging drag drags dragged dragging nag nags nagged nagging
+    """.split()
+)
+WAS_ASKED = ({"was", "were", "been", "being", "got", "get"}, {"asked", "invited", "told"})
+I_SAY_NO = ("don't want", "do not want", "won't", "refuse", "not ready", "said no", "say no")
+TO_COMING = frozenset(
+    """
+    go come attend join try do therapy counseling counselling couples marriage session
+    sessions intensive
+    """.split()
+)
+_FILLERS = {"am", "really", "just", "still", "honestly", "simply", "so", "to"}
+
 _IGNORED = STOP_WORDS | VAGUE_WORDS
 _GROUP_OF = {
     **{word: group for group, words in SYNONYMS.items() for word in words},
@@ -195,6 +217,7 @@ class Query:
     pieces: tuple[tuple[str, bool], ...]  # (text, is_phrase)
     terms: tuple[Term, ...]
     require_all: bool = True
+    speaks_as_asked: bool = False  # the reader is the partner who was asked (ASKS_ME)
 
     @property
     def text(self) -> str:
@@ -289,7 +312,28 @@ def parse(text: str) -> Query:
     if terms and not is_phrase and terms[-1].typed.split()[-1] == last:
         if len(last) >= 3 and _PLAIN_WORD.fullmatch(last) and last not in _IGNORED:
             terms[-1] = replace(terms[-1], prefix=last)
-    return Query(pieces=tuple(pieces), terms=tuple(terms))
+    words = [word for text, _ in pieces for word in text.split()]
+    return Query(pieces=tuple(pieces), terms=tuple(terms), speaks_as_asked=_speaks_as_asked(words))
+
+
+def _speaks_as_asked(words: list[str]) -> bool:
+    """Whether these words (all of them, in order) are the asked partner's (ASKS_ME)."""
+    for index, word in enumerate(words):
+        following = words[index + 1 : index + 2]
+        if word in ASKS_ME and following == ["me"]:
+            return True
+        if word in WAS_ASKED[0] and following and following[0] in WAS_ASKED[1]:
+            return True
+        if word in {"i", "i'm"}:
+            rest = [later for later in words[index + 1 :] if later not in _FILLERS]
+            for refusal in I_SAY_NO:
+                length = len(refusal.split())
+                if rest[:length] == refusal.split():
+                    # Said no to coming, or just said no: not "I don't want a divorce".
+                    after = rest[length : length + 2]
+                    if not after or TO_COMING.intersection(after):
+                        return True
+    return False
 
 
 def _term(pieces: list[tuple[str, bool]], index: int) -> tuple[Term | None, int]:
@@ -400,21 +444,43 @@ def document_filter(query: Query, vendor: str, language: str | None = None) -> Q
     return Q(pk__in=matches)
 
 
-def rank(query: Query, vendor: str, language: str | None = None):
+# Who an article is written to counts as well as its words. Nearly everyone
+# who searches the site is the partner who wants help; the articles written to
+# the partner who was asked (those the partner page lists) use that reader's
+# words too ("partner", "come", "couples therapy"), so on "partner won't come"
+# they would stand before the pieces written for someone whose partner will
+# not come. An article written to the other partner than the one searching
+# counts this share of its match: the asked partner's articles when the reader
+# does not speak as them (Query.speaks_as_asked, "my wife wants me to go"),
+# and everyone else's when they do. Halving keeps a strong match in the list
+# (a title that says what the reader typed still comes first) and lets the
+# reader's own articles come first among matches of the same strength.
+OTHER_READERS_SHARE = 0.5
+
+
+def rank(query: Query, vendor: str, language: str | None = None, *, written_to_asked=None):
     """An expression for how well an article matches, higher first; a title
-    match counts more than a summary match, which counts more than the body."""
+    match counts more than a summary match, which counts more than the body.
+    `written_to_asked`, a boolean expression, says which articles are written
+    to the partner who was asked (OTHER_READERS_SHARE)."""
     if vendor == "postgresql":
-        return SearchRank(_postgres_document(language), _postgres_query(query, language))
-    # bm25 gives a word found in more than half of the articles almost no
-    # weight, and nearly every article here says "partner" and "therapy": the
-    # title would hardly count. The title and the summary are therefore also
-    # ranked on their own, among titles and summaries, where such words are rarer.
-    any_term = _sqlite_match(query.relaxed())
-    return (
-        _FtsRank(f"{{title}} : ({any_term})")
-        + 0.5 * _FtsRank(f"{{summary}} : ({any_term})")
-        + 0.2 * _FtsRank(_sqlite_match(query))
-    )
+        words = SearchRank(_postgres_document(language), _postgres_query(query, language))
+    else:
+        # bm25 gives a word found in more than half of the articles almost no
+        # weight, and nearly every article here says "partner" and "therapy": the
+        # title would hardly count. The title and the summary are therefore also
+        # ranked on their own, among titles and summaries, where such words are rarer.
+        any_term = _sqlite_match(query.relaxed())
+        words = (
+            _FtsRank(f"{{title}} : ({any_term})")
+            + 0.5 * _FtsRank(f"{{summary}} : ({any_term})")
+            + 0.2 * _FtsRank(_sqlite_match(query))
+        )
+    if written_to_asked is None:
+        return words
+    yes, no = (1.0, OTHER_READERS_SHARE) if query.speaks_as_asked else (OTHER_READERS_SHARE, 1.0)
+    share = Case(When(written_to_asked, then=Value(yes)), default=Value(no))
+    return words * share
 
 
 # For each typed word that is not in the word list, the closest word that is.

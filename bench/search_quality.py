@@ -12,7 +12,7 @@ first three articles with the ones a clinician expected there.
 - MRR (mean reciprocal rank): 1 / the position of the first expected article
   (0 when none is in the first ten), averaged.
 
-    .venv/bin/python bench/search_quality.py [--only postgresql|sqlite] [--misses]
+    .venv/bin/python bench/search_quality.py [--only postgresql|sqlite] [--misses] [--database NAME]
 """
 
 import argparse
@@ -45,7 +45,8 @@ def measure() -> None:
 
     call_command("migrate", verbosity=0)
     call_command("load_demo_content", stdout=io.StringIO())
-    published = Article.objects.published()
+    # As the English site searches: its own language's articles only.
+    published = Article.objects.published().in_language("en")
     slugs = dict(published.values_list("pk", "slug"))
     results = []
     for entry in tomllib.loads(QUERIES.read_text(encoding="utf-8"))["query"]:
@@ -71,14 +72,14 @@ def scores(results: list[dict]) -> tuple[float, float]:
     return recall / len(results), mrr / len(results)
 
 
-def run(vendor: str) -> list[dict]:
+def run(vendor: str, database: str) -> list[dict]:
     from cryptography.fernet import Fernet
 
     if vendor == "postgresql":
-        database_url = prepare_database("practice_bench_search", fresh=True)
+        database_url = prepare_database(database, fresh=True)
     else:
         RESULTS.mkdir(parents=True, exist_ok=True)
-        path = RESULTS / "search-quality.sqlite3"
+        path = RESULTS / f"{database}.sqlite3"
         path.unlink(missing_ok=True)
         database_url = f"sqlite:///{path}"
     env = {
@@ -103,6 +104,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", choices=sorted(TARGETS))
     parser.add_argument("--misses", action="store_true", help="list the queries that missed")
+    parser.add_argument(
+        "--database",
+        default="practice_bench_search",
+        help="the PostgreSQL database (dropped and recreated) and the name of the SQLite "
+        "file in bench/results/; give one of your own when others share the server",
+    )
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
@@ -116,7 +123,7 @@ def main() -> None:
     out("-" * len(header))
     misses = {}
     for vendor in vendors:
-        results = run(vendor)
+        results = run(vendor, args.database)
         recall, mrr = scores(results)
         target = TARGETS[vendor]
         verdict = "ok" if recall >= target else "MISS"

@@ -167,3 +167,23 @@ def test_a_search_is_parsed_into_terms_with_synonyms_phrases_and_a_prefix():
     assert query.terms[-1].prefix == ""  # the last word was joined to a phrase
     assert article_search.parse("how to bring up therap").terms[-1].prefix == "therap"
     assert article_search.parse("the a of").terms == ()
+
+
+@pytest.mark.parametrize(
+    "typed, was_asked",
+    [
+        ("my partner asked me to go to couples therapy", True),
+        ("my wife wants me to come", True),
+        ("I was asked to come to a session", True),
+        ("i dont want to go to couples therapy", True),
+        ("I'm really not ready", True),
+        ("i said no to counseling", True),
+        ("partner wont come", False),
+        ("i want my husband to come to therapy", False),
+        ("i don't want a divorce", False),
+        ("I'm not ready to forgive him", False),
+        ("my husband wants a divorce", False),
+    ],
+)
+def test_a_search_tells_when_the_reader_is_the_partner_who_was_asked(typed, was_asked):
+    assert article_search.parse(typed).speaks_as_asked is was_asked

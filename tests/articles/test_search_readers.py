@@ -72,6 +72,35 @@ def test_partner_wont_come_finds_the_article_about_a_partner_who_says_no(client)
         assert titles(search(client, typed)) == ["When your partner says no"], typed
 
 
+def test_the_asked_partners_articles_come_after_the_askers_unless_the_reader_was_asked(client):
+    # Written to the partner who was asked (the partner page's topic): its title
+    # has more of the words the reader types than the other article's.
+    for_partners = TopicFactory(slug="for-partners", name="For the partner who was asked")
+    article(
+        "If your partner asked you to come to couples therapy",
+        "You were asked to come. Saying not now is allowed; your partner won't be told.",
+        topics=[for_partners],
+    )
+    article(
+        "When your partner refuses to come",
+        "Your partner won't come to couples therapy yet. You can start on your own.",
+    )
+    # The person searching is nearly always the one asking: their article first.
+    assert titles(search(client, "partner won't come to couples therapy")) == [
+        "When your partner refuses to come",
+        "If your partner asked you to come to couples therapy",
+    ]
+    # Speaking as the one who was asked, they find the article written to them first.
+    for typed in [
+        "my partner asked me to come to couples therapy",
+        "my wife wants me to come to couples therapy",
+        "i don't want to come to couples therapy",
+    ]:
+        assert titles(search(client, typed))[0] == (
+            "If your partner asked you to come to couples therapy"
+        ), typed
+
+
 def test_a_quoted_phrase_finds_those_words_together(client):
     article("Together", "A couples intensive is a long day.")
     article("Apart", "Couples sometimes choose an intensive.")
