@@ -150,12 +150,19 @@ class LicenceInline(admin.TabularInline):
 
 @admin.register(Author)
 class AuthorAdmin(ContentVersionAdminMixin, MarkdownEditorMixin, HistoryAdmin):
-    list_display = ["name", "credentials", "is_accepting_clients", "team_position", "slug"]
+    list_display = [
+        "name",
+        "credentials",
+        "is_accepting_clients",
+        "has_spanish_bio",
+        "team_position",
+        "slug",
+    ]
     list_editable = ["team_position"]
     search_fields = ["name", "credentials"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [LicenceInline]
-    markdown_fields = ["long_bio"]
+    markdown_fields = ["long_bio", "long_bio_es"]
     readonly_fields = ["preview_link"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "credentials", "pronouns", "preview_link"]}),
@@ -174,7 +181,19 @@ class AuthorAdmin(ContentVersionAdminMixin, MarkdownEditorMixin, HistoryAdmin):
             },
         ),
         ("About", {"fields": ["bio", "long_bio"]}),
+        (
+            "About, in Spanish",
+            {
+                "fields": ["bio_es", "long_bio_es"],
+                "description": "For the Spanish site. Left empty, it shows the English "
+                "bio, marked as English.",
+            },
+        ),
     ]
+
+    @admin.display(description="bio in Spanish", boolean=True)
+    def has_spanish_bio(self, author):
+        return bool(author.bio_es and author.long_bio_es)
 
     @admin.display(description="profile")
     def preview_link(self, author):

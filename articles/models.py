@@ -1,4 +1,5 @@
 import math
+from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlencode
 
@@ -107,6 +108,18 @@ class Author(models.Model):
         "long bio", blank=True, help_text="Markdown, for the clinician's own page."
     )
     long_bio_html = models.TextField(editable=False, blank=True)
+    bio_es = models.TextField(
+        "short bio in Spanish",
+        blank=True,
+        help_text="Shown on the Spanish site; without it, the English one is (marked as English).",
+    )
+    long_bio_es = models.TextField(
+        "long bio in Spanish",
+        blank=True,
+        help_text="Markdown, for the clinician's page on the Spanish site; without it, "
+        "the English one is shown there (marked as English).",
+    )
+    long_bio_es_html = models.TextField(editable=False, blank=True)
     photo = models.ImageField(upload_to="authors/", blank=True)
     photo_alt = models.CharField(
         "photo description",
@@ -132,7 +145,9 @@ class Author(models.Model):
     )
 
     objects = AuthorQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["long_bio_html", "photo_renditions"])
+    history = HistoricalRecords(
+        excluded_fields=["long_bio_html", "long_bio_es_html", "photo_renditions"]
+    )
 
     class Meta:
         ordering = ["team_position", "name"]
@@ -147,6 +162,7 @@ class Author(models.Model):
 
     def save(self, *args, **kwargs):
         self.long_bio_html = render_markdown(self.long_bio)
+        self.long_bio_es_html = render_markdown(self.long_bio_es)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -158,6 +174,15 @@ class Author(models.Model):
                 {"photo_alt": "Describe the photo for people who cannot see it."},
                 code="photo_alt_required",
             )
+
+    @property
+    def display_bio(self) -> "Localized":
+        """The short bio in the active language, or the English one, marked as such."""
+        return _localized(self.bio, self.bio_es)
+
+    @property
+    def display_long_bio_html(self) -> "Localized":
+        return _localized(self.long_bio_html, self.long_bio_es_html)
 
     @property
     def name_with_credentials(self):
@@ -186,6 +211,30 @@ class Author(models.Model):
 
 def _comma_list(text):
     return [item.strip() for item in text.split(",") if item.strip()]
+
+
+@dataclass(frozen=True)
+class Localized:
+    """A text to show, and `lang`: the language it is written in when that is not
+    the page's (a template puts it in a lang attribute), else ""."""
+
+    text: str
+    lang: str = ""
+
+    def __bool__(self):
+        return bool(self.text)
+
+    def __str__(self):
+        return self.text
+
+
+def _localized(english: str, spanish: str) -> Localized:
+    """On the Spanish site the Spanish text, or the English one marked as English."""
+    if get_language() != "es":
+        return Localized(english)
+    if spanish:
+        return Localized(spanish)
+    return Localized(english, lang="en" if english else "")
 
 
 class Licence(models.Model):

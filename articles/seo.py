@@ -103,8 +103,8 @@ def profile_page(request, author):
     about = person(request, author, credentials=True)
     if author.photo:
         about["image"] = request.build_absolute_uri(author.photo.url)
-    if author.bio:
-        about["description"] = author.bio
+    if author.display_bio:
+        about["description"] = author.display_bio.text
     about["knowsLanguage"] = author.language_list
     if author.approach_list:
         about["knowsAbout"] = author.approach_list

@@ -241,6 +241,8 @@ def demo_content_load(*, folder: Path) -> DemoContentResult:
                 "pronouns": entry.get("pronouns", ""),
                 "bio": entry.get("bio", ""),
                 "long_bio": entry.get("long_bio", "").strip(),
+                "bio_es": entry.get("bio_es", ""),
+                "long_bio_es": entry.get("long_bio_es", "").strip(),
                 "is_in_person": entry.get("in_person", True),
                 "is_online": entry.get("online", True),
                 "languages": ", ".join(entry.get("languages", ["English"])),
