@@ -1,3 +1,6 @@
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import Paginator
@@ -19,7 +22,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
 
-from articles.models import Article, Topic
+from articles.models import Article, Author, Page, Topic
 
 
 class LanguagesSitemap(Sitemap):
@@ -165,6 +168,79 @@ class TopicSitemap(LanguagesSitemap):
         return [code for code, _ in settings.LANGUAGES if getattr(topic, f"in_{code}")]
 
 
+@dataclass(frozen=True)
+class PracticePageEntry:
+    """One of the practice's pages, with the languages it is published in and
+    its newest change in any of them."""
+
+    kind: str
+    languages: list[str]
+    updated_at: datetime
+
+
+class PracticePageSitemap(LanguagesSitemap):
+    """The practice's pages (fees, privacy, …), each in the languages an editor
+    has published it in. The Spanish site shows an English page until there is
+    a Spanish one, but that address is not listed: its text is the English
+    page's, which its canonical link names."""
+
+    changefreq = "monthly"
+    priority = 0.5
+
+    @cached_property
+    def _entries(self):
+        # A handful of rows: one per kind and language. Read once for the
+        # index's count and newest change alike.
+        published = {}
+        for kind, language, updated_at in Page.objects.published().values_list(
+            "kind", "language", "updated_at"
+        ):
+            published.setdefault(kind, {})[language] = updated_at
+        return [
+            PracticePageEntry(
+                kind=kind,
+                languages=[code for code, _ in settings.LANGUAGES if code in versions],
+                updated_at=max(versions.values()),
+            )
+            for kind in Page.Kind.values
+            if (versions := published.get(kind))
+        ]
+
+    def items(self):
+        return self._entries
+
+    def get_languages_for_item(self, entry):
+        return entry.languages
+
+    def location(self, entry):
+        return reverse(entry.kind)
+
+    def lastmod(self, entry):
+        return entry.updated_at
+
+
+# The team page stands beside the clinicians in their sitemap.
+TEAM_PAGE = "team"
+
+
+class TeamSitemap(LanguagesSitemap):
+    """The team page and each clinician's profile, in every language (a bio
+    not yet written in Spanish shows in English there)."""
+
+    changefreq = "monthly"
+    priority = 0.6
+
+    @cached_property
+    def _clinicians(self):
+        return list(Author.objects.only("slug"))
+
+    def items(self):
+        return [TEAM_PAGE, *self._clinicians]
+
+    def location(self, item):
+        return reverse(TEAM_PAGE) if item == TEAM_PAGE else item.get_absolute_url()
+
+
 class StaticPageSitemap(LanguagesSitemap):
     changefreq = "daily"
     priority = 1.0
@@ -180,4 +256,6 @@ sitemaps = {
     "articles": ArticleSitemap,
     "topics": TopicSitemap,
     "pages": StaticPageSitemap,
+    "practice": PracticePageSitemap,
+    "team": TeamSitemap,
 }

@@ -6,10 +6,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, Page
 from articles.services import article_translation_link
 from articles.sitemaps import ArticleSitemap
-from tests.factories import ArticleFactory, TopicFactory
+from tests.factories import ArticleFactory, AuthorFactory, PageFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -57,6 +57,8 @@ def test_sitemap_index_points_to_each_section(client, articles):
         "http://testserver/sitemap-articles.xml",
         "http://testserver/sitemap-topics.xml",
         "http://testserver/sitemap-pages.xml",
+        "http://testserver/sitemap-practice.xml",
+        "http://testserver/sitemap-team.xml",
     ]
     assert index.find(f"{SITEMAP}sitemap/{SITEMAP}lastmod") is not None
 
@@ -167,7 +169,85 @@ def test_the_sitemap_index_asks_the_database_twice_however_many_articles(
     ArticleFactory.create_batch(count, language="en")
     # A session cookie keeps the page cache out of it: the view answers.
     client.cookies[settings.SESSION_COOKIE_NAME] = "a-session-that-has-ended"
-    # The articles' entries and newest change together, then the topics.
-    with django_assert_num_queries(2):
+    # The articles' entries and newest change together, then the topics, the
+    # practice's pages (their count and newest change from the same rows) and
+    # the clinicians: none of them grows with the articles.
+    with django_assert_num_queries(4):
         response = client.get(reverse("sitemap"))
     assert response.status_code == 200
+
+
+XHTML = "{http://www.w3.org/1999/xhtml}"
+
+
+def sitemap_alternates(client, section):
+    """{<loc>: {hreflang: href}} of a section, both languages' entries alike."""
+    response = client.get(
+        reverse("django.contrib.sitemaps.views.sitemap", kwargs={"section": section})
+    )
+    assert response.status_code == 200
+    return {
+        node.findtext(f"{SITEMAP}loc"): {
+            link.get("hreflang"): link.get("href") for link in node.findall(f"{XHTML}link")
+        }
+        for node in ET.fromstring(response.content).findall(f"{SITEMAP}url")
+    }
+
+
+def test_the_practice_pages_are_listed_in_the_languages_they_are_published_in(client):
+    PageFactory(kind="fees")
+    PageFactory(kind="fees", language="es", title="Tarifas")
+    PageFactory(kind="privacy")
+    PageFactory(kind="privacy", language="es", status=Page.Status.DRAFT)
+    PageFactory(kind="contact", status=Page.Status.DRAFT)
+    PageFactory(kind="contact", language="es")
+
+    listed = sitemap_alternates(client, "practice")
+
+    both = {
+        "en": "http://testserver/fees/",
+        "es": "http://testserver/es/fees/",
+        "x-default": "http://testserver/fees/",
+    }
+    assert listed == {
+        "http://testserver/fees/": both,
+        "http://testserver/es/fees/": both,
+        # The Spanish privacy page is a draft: /es/privacy/ shows the English
+        # page, whose address alone is listed.
+        "http://testserver/privacy/": {
+            "en": "http://testserver/privacy/",
+            "x-default": "http://testserver/privacy/",
+        },
+        "http://testserver/es/contact/": {"es": "http://testserver/es/contact/"},
+    }
+
+
+def test_a_practice_page_gives_its_newest_change_in_either_language(client):
+    english = PageFactory(kind="fees")
+    spanish = PageFactory(kind="fees", language="es")
+    Page.objects.filter(pk=english.pk).update(updated_at=timezone.now() - timedelta(days=30))
+    Page.objects.filter(pk=spanish.pk).update(updated_at=timezone.now() - timedelta(days=3))
+    spanish.refresh_from_db()
+    lastmods = set(sitemap_urls(client, "practice").values())
+    assert lastmods == {timezone.localdate(spanish.updated_at).isoformat()}
+
+
+def test_the_team_and_every_clinician_are_listed_in_both_languages(client):
+    AuthorFactory(slug="maya", team_position=1)
+    AuthorFactory(slug="daniel", team_position=2, bio_es="Daniel atiende en español.")
+
+    listed = sitemap_alternates(client, "team")
+
+    assert list(listed) == [
+        "http://testserver/team/",
+        "http://testserver/es/team/",
+        "http://testserver/team/maya/",
+        "http://testserver/es/team/maya/",
+        "http://testserver/team/daniel/",
+        "http://testserver/es/team/daniel/",
+    ]
+    assert listed["http://testserver/es/team/maya/"] == {
+        "en": "http://testserver/team/maya/",
+        "es": "http://testserver/es/team/maya/",
+        "x-default": "http://testserver/team/maya/",
+    }
