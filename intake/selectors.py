@@ -13,6 +13,7 @@ from articles.models import PARTNER_NOT_READY_TOPIC, Article, Author
 from intake.crypto import SEARCHABLE_CONTACT_DETAILS, search_hash
 from intake.models import IntakeRequest, PartnerInvitation, hash_token
 from practice.journeys import COUPLES_JOURNEYS, Journey, PartnerVariant, Readiness
+from practice.page_cache import content_memo
 
 # Real tokens are 43 characters; anything much longer is not worth hashing.
 _MAX_TOKEN_LENGTH = 100
@@ -149,6 +150,15 @@ class RequestChoices:
 
 
 def request_choices() -> RequestChoices:
+    """The form's regions and clinicians (see _request_choices_read), read once
+    per content version in each process: every form built, a post's included,
+    needs them, and they change only when a clinician's profile is saved."""
+    return content_memo.get(
+        "intake:request-choices", _request_choices_read, keep=lambda found: found.is_complete
+    )
+
+
+def _request_choices_read() -> RequestChoices:
     """The form's regions and clinicians, from one query.
 
     Regions are the states where a clinician taking new clients holds a

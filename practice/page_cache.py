@@ -44,7 +44,9 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.signals import setting_changed
 from django.db import transaction
+from django.dispatch import receiver
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
@@ -403,10 +405,69 @@ def _remember_next_publish(remembered):
     _next_publish_here = remembered
 
 
+class ContentMemo:
+    """Values worked out from published content (the regions the clinicians'
+    licences offer, the articles around an article), kept in this process for
+    as long as the content version they were worked out under is current.
+
+    Like the blank intake pages (intake/skeleton.py), nothing here is shared:
+    each process works a value out once per version, an edit anywhere bumps the
+    version (content_version_bump), and another process sees the bump within
+    PAGE_CACHE_VERSION_CHECK_SECONDS, as it does for the page cache. With
+    `until_next_publish`, a value also expires when the next scheduled article
+    goes live, which changes what is published without a bump. While the cache
+    that holds the version cannot be reached, nothing is kept.
+    """
+
+    def __init__(self, max_entries=256):
+        self._max_entries = max_entries
+        self._values = {}
+        self._lock = threading.Lock()
+
+    def get(self, key, compute, *, until_next_publish=False, keep=None):
+        """compute(), or the value it gave under the current content version.
+        `keep(value)`, when given, says whether a fresh value may be kept (not
+        one made without the database, for example)."""
+        version = content_version_cached()
+        if version is None:
+            return compute()
+        now = timezone.now()
+        with self._lock:
+            kept = self._values.get(key)
+        if kept is not None:
+            kept_version, until, value = kept
+            if kept_version == version and (until is None or now < until):
+                return value
+        # Asked before computing, so that an article going live meanwhile is not missed.
+        until = next_article_publish_at(version=version) if until_next_publish else None
+        value = compute()
+        if keep is not None and not keep(value):
+            return value
+        with self._lock:
+            if len(self._values) >= self._max_entries:
+                self._values.clear()
+            self._values[key] = (version, until, value)
+        return value
+
+    def clear(self):
+        with self._lock:
+            self._values.clear()
+
+
+content_memo = ContentMemo()
+
+
+@receiver(setting_changed)
+def _forget_memos(**kwargs):
+    # What is kept may depend on settings too (the regions the practice serves).
+    content_memo.clear()
+
+
 def forget_local_state():
     """Drop what this process remembers of the shared cache (for tests and tools
     that empty the shared cache under a running process)."""
     local_pages.clear()
+    content_memo.clear()
     content_version_recent.forget()
     _remember_next_publish(None)
 

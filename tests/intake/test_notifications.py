@@ -359,6 +359,23 @@ def test_database_queue_gets_the_tasks_with_the_request_in_one_go(
     assert queued_notification_ids() == notifications
 
 
+def test_a_post_reads_the_clinicians_once_per_content_version(
+    client, settings, django_assert_num_queries
+):
+    settings.TASKS = DATABASE_TASKS
+    client.post(reverse("intake:request"), request_post())
+
+    # The request, two notifications, their two tasks, and the savepoint
+    # around them: the form's regions and clinicians are kept in the process
+    # until a profile changes (test_practice_choices).
+    with django_assert_num_queries(6) as queries:
+        response = client.post(reverse("intake:request"), request_post())
+
+    assert response.status_code == 302
+    assert IntakeRequest.objects.count() == 2
+    assert not any("articles_author" in query["sql"] for query in queries.captured_queries)
+
+
 def test_request_that_cannot_be_stored_queues_nothing(client, settings, monkeypatch):
     from django.db import OperationalError
 

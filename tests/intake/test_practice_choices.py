@@ -81,6 +81,9 @@ def test_a_new_licence_shows_on_the_form_at_once(
     assert response.status_code == 302, response.content.decode()[:2000]
     client.cookies.clear()
     assert ">Idaho<" in client.get(reverse("intake:request")).content.decode()
+    # A post reads the choices kept for this content version too, the new ones.
+    assert client.post(reverse("intake:request"), request_post(region="Idaho")).status_code == 302
+    assert IntakeRequest.objects.get().region == "Idaho"
 
 
 def test_a_profile_link_preselects_the_clinician_and_the_request_keeps_them(
