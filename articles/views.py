@@ -1,7 +1,8 @@
 import hashlib
+import math
 
 from django.conf import settings
-from django.db.models import prefetch_related_objects
+from django.db.models import Count, prefetch_related_objects
 from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -42,6 +43,23 @@ class PublishedArticlesMixin:
     def breadcrumb_trail(self):
         return [(_("Articles"), reverse("articles:list"))]
 
+    def in_every_language(self):
+        """This list's published articles in all languages (a view narrows them
+        to its topic or clinician, as its get_queryset does)."""
+        return Article.objects.published()
+
+    def language_pages(self):
+        """How many pages this list has in each language: the language switcher
+        keeps a reader on page 2 only where there is a page 2. One query."""
+        counts = dict(
+            self.in_every_language().order_by().values_list("language").annotate(Count("pk"))
+        )
+        per_page = self.get_paginate_by(None)
+        return {
+            code: max(1, math.ceil(counts.get(code, 0) / per_page))
+            for code, _name in settings.LANGUAGES
+        }
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         crumbs = seo.breadcrumbs(self.request, *self.breadcrumb_trail())
@@ -49,6 +67,10 @@ class PublishedArticlesMixin:
         if context["is_paginated"]:
             # The pages next to this one and at both ends, not one link per page.
             context["page_numbers"] = context["paginator"].get_elided_page_range(page)
+        if page > 1 and not getattr(self, "search_terms", ""):
+            # (Search results differ between languages: the switcher starts
+            # the other language's results from their first page.)
+            context["language_pages"] = self.language_pages()
         context.update(
             breadcrumbs=crumbs,
             structured_data=[seo.breadcrumb_list(crumbs)],
@@ -102,6 +124,9 @@ class TopicArticleListView(PublishedArticlesMixin, ListView):
         self.topic = get_object_or_404(Topic, slug=self.kwargs["slug"])
         return super().get_queryset().in_topic(self.topic.slug)
 
+    def in_every_language(self):
+        return super().in_every_language().in_topic(self.topic.slug)
+
     def breadcrumb_trail(self):
         return [
             *super().breadcrumb_trail(),
@@ -154,6 +179,9 @@ class ClinicianView(PublishedArticlesMixin, ListView):
     def get_queryset(self):
         self.author = get_object_or_404(Author.objects.for_team(), slug=self.kwargs["slug"])
         return super().get_queryset().filter(author=self.author)
+
+    def in_every_language(self):
+        return super().in_every_language().filter(author=self.author)
 
     def breadcrumb_trail(self):
         return [

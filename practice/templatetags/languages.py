@@ -1,5 +1,5 @@
 """The current page in the site's other languages: the switcher on every page
-and the hreflang alternates in the head (templates/includes/languages.html).
+and the hreflang alternates in the head (templates/base.html).
 
 A page says where it is in each language through `language_urls` in its
 context ({language: (path, exists)}); without it, the page's URL pattern is
@@ -9,14 +9,18 @@ the switcher leads to the other language's home page (or to the place the view
 named, an article list for an untranslated article) and no alternate is given.
 """
 
+import re
 from dataclasses import dataclass
 
 from django import template
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
+from django.utils.http import urlencode
 from django.utils.translation import get_language, override
 
+from articles import search
 from articles.models import Page
+from practice.page_cache import QUERY_PARAMS_ATTRIBUTE
 
 register = template.Library()
 
@@ -38,6 +42,14 @@ ALTERNATE_PAGES = frozenset(
     }
 )
 
+
+# What the switcher carries to the other language's page: what a list reads to
+# show what it shows (the search text, the page number), nothing else. Only a
+# parameter the view names for the page cache (cache_public_page's `params`)
+# can be one: a cached page, switcher included, is served to everyone who asks
+# with the same values of those parameters, so carrying any other (a campaign
+# tag, the request form's `from`) would hand one visitor's address to others.
+PAGE_NUMBER = re.compile(r"[0-9]{1,6}")
 
 # Confirmations are shown once (intake.views._first_view): the same address in
 # the other language would show only the neutral page, so the switcher leads to
@@ -80,6 +92,25 @@ def _same_page(request, language):
     return path if path != request.path else None
 
 
+def _kept_query(request, context, language) -> str:
+    """The query string that leads to the same list in `language`: its search
+    text, and its page number where that language's list has such a page (the
+    view says how many it has, in `language_pages`); "" when there is none."""
+    match = getattr(request, "resolver_match", None)
+    read = getattr(getattr(match, "func", None), QUERY_PARAMS_ATTRIBUTE, None) or ()
+    kept = {}
+    if "q" in read:
+        text = search.clean(request.GET.get("q", ""))
+        if text:
+            kept["q"] = text
+    if "page" in read:
+        page = request.GET.get("page", "")
+        pages = (context.get("language_pages") or {}).get(language, 1)
+        if PAGE_NUMBER.fullmatch(page) and 1 < int(page) <= pages:
+            kept["page"] = int(page)
+    return f"?{urlencode(kept)}" if kept else ""
+
+
 def page_versions(context) -> Versions:
     request = context.get("request")
     current = get_language()
@@ -92,11 +123,14 @@ def page_versions(context) -> Versions:
         path = _same_page(request, code)
         found[code] = (path, True) if path else (_home(code), False)
     names = dict(settings.LANGUAGES)
-    others = [
-        Version(code, names[code], *found[code])
-        for code, _ in settings.LANGUAGES
-        if code != current
-    ]
+    others = []
+    for code, _ in settings.LANGUAGES:
+        if code == current:
+            continue
+        path, exists = found[code]
+        if request is not None and request.GET and path == _same_page(request, code):
+            path += _kept_query(request, context, code)
+        others.append(Version(code, names[code], path, exists))
     alternates = []
     match = getattr(request, "resolver_match", None) if request is not None else None
     if (

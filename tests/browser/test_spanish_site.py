@@ -191,3 +191,17 @@ def test_a_page_not_yet_in_spanish_is_shown_in_english_and_says_so(
         assert_no_serious_violations(page)
     else:
         assert_no_serious_violations_without_javascript(new_context, viewport, page.url)
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_a_search_is_kept_when_the_reader_switches_language(
+    new_context, viewport, site, javascript
+):
+    page = new_context(viewport=viewport, java_script_enabled=javascript).new_page()
+    page.goto(site + es("articles:list") + "?q=pareja&utm_source=boletin")
+
+    page.get_by_role("link", name="English", exact=True).click()
+
+    expect(page).to_have_url(site + reverse("articles:list") + "?q=pareja")
+    assert page.get_attribute("html", "lang") == "en"
+    expect(page.locator('input[name="q"]')).to_have_value("pareja")
