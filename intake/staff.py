@@ -31,6 +31,8 @@ EXPORT_HEADER = [
     "Region",
     "Format",
     "Payment",
+    # Last, so that the columns of an export made before it stay where they were.
+    "Language",
 ]
 # A spreadsheet runs a cell that starts with one of these as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -224,6 +226,7 @@ def _export_row(intake_request: IntakeRequest) -> list[str]:
         intake_request.region,
         intake_request.get_session_format_display(),
         intake_request.get_payment_display(),
+        intake_request.get_language_display(),
     ]
     return [_neutralise(str(cell)) for cell in row]
 

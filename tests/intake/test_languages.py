@@ -1,12 +1,16 @@
 """A request remembers the language it was sent in: staff see it, and the
 requester's emails go out in it; the practice's own stay in English."""
 
+import csv
+import io
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
 
 from intake.emails import notification_email
 from intake.models import Notification
+from tests.conftest import otp_login
 from tests.factories import IntakeRequestFactory
 from tests.intake.journeys import latest_request, send_request
 
@@ -55,3 +59,37 @@ def test_staff_see_and_filter_by_the_language_of_a_request(clinician_client):
         reverse("admin:intake_intakerequest_change", args=[spanish.pk])
     ).content.decode()
     assert "Español" in page
+
+
+def test_the_csv_export_names_each_requests_language(client, make_staff):
+    exporter = make_staff("exporter", role="Clinicians", perms=["intake.export_intakerequest"])
+    otp_login(client, exporter)
+    spanish = IntakeRequestFactory(language="es")
+    english = IntakeRequestFactory(language="en")
+
+    response = client.post(
+        reverse("admin:intake_intakerequest_changelist"),
+        {"action": "export_csv", "_selected_action": [spanish.pk, english.pk]},
+    )
+
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert response["Content-Type"].startswith("text/csv")
+    # The new column comes last: the columns of older exports keep their places.
+    assert list(rows[0])[-1] == "Language"
+    assert list(rows[0])[:3] == ["Reference", "Received", "Journey"]
+    assert {row["Reference"]: row["Language"] for row in rows} == {
+        spanish.reference: "Español",
+        english.reference: "English",
+    }
+
+
+@pytest.mark.parametrize(("language", "shown"), [("es", "Español"), ("en", "English")])
+def test_a_requests_page_shows_its_language_among_the_sessions_facts(
+    clinician_client, language, shown
+):
+    intake_request = IntakeRequestFactory(language=language)
+    html = clinician_client.get(
+        reverse("admin:intake_intakerequest_change", args=[intake_request.pk])
+    ).content.decode()
+    row = html.split('class="form-row field-language"', 1)[1].split("</div>\n</div>", 1)[0]
+    assert "Language:" in row and f'<div class="readonly">{shown}</div>' in row
