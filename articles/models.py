@@ -291,11 +291,13 @@ class SearchDocument(models.Func):
     template = "%(expressions)s"
     output_field = SearchDocumentField()
 
-    def __init__(self):
+    def __init__(self, config):
+        # The text-search configuration is an argument, not read from
+        # articles.search, so that each migration keeps the document it made.
         super().__init__(
-            SearchVector("title", weight="A", config=search.SEARCH_CONFIG)
-            + SearchVector("summary", weight="B", config=search.SEARCH_CONFIG)
-            + SearchVector("body", weight="C", config=search.SEARCH_CONFIG)
+            SearchVector("title", weight="A", config=config)
+            + SearchVector("summary", weight="B", config=config)
+            + SearchVector("body", weight="C", config=config)
         )
 
     def as_sql(self, compiler, connection, **extra_context):
@@ -543,7 +545,9 @@ class Article(models.Model):
     # The body's h2 and h3 headings, for a long article's table of contents.
     toc = models.JSONField(default=list, blank=True, editable=False)
     search_document = models.GeneratedField(
-        expression=SearchDocument(), output_field=SearchDocumentField(), db_persist=True
+        expression=SearchDocument(config=search.SEARCH_CONFIG),
+        output_field=SearchDocumentField(),
+        db_persist=True,
     )
 
     objects = ArticleManager()

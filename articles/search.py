@@ -43,7 +43,10 @@ from articles import search_sqlite
 
 # The text-search configuration of the English articles. It is named here
 # only: the stored search document, the queries and the ranking all read it.
-SEARCH_CONFIG = "english"
+# PostgreSQL's `english` with accents ignored and no stop words (migration
+# 0014): STOP_WORDS below decides what is too common to look for, on both
+# databases, and a phrase keeps its small words ("says no").
+SEARCH_CONFIG = "practice_english"
 # Each other language's configuration: its articles are searched with its
 # stemming and stop words ("peleas" finds "pelear"). Their search document is
 # computed when searched (spanish_document) rather than stored and indexed: a
@@ -118,7 +121,18 @@ CONTRACTIONS = {
 # the database adds the other forms of each word ("refuses", "refused").
 SYNONYMS = {
     "partner": ["partner", "spouse", "husband", "wife", "boyfriend", "girlfriend"],
-    "refuse": ["refuse", "won't", "doesn't want", "unwilling", "reluctant", "resist", "hesitant"],
+    "refuse": [
+        "refuse",
+        "won't",
+        "doesn't want",
+        "unwilling",
+        "reluctant",
+        "resist",
+        "hesitant",
+        "says no",
+        "said no",
+        "say no",
+    ],
     "therapy": ["therapy", "counseling", "counselling", "counselor", "counsellor"],
     "couples": ["couples", "couple", "marriage", "marital"],
     "fight": ["fight", "argue", "argument", "conflict", "quarrel"],
@@ -139,8 +153,6 @@ SYNONYMS = {
 READ_AS = {
     "break up": "separation",
     "split up": "separation",
-    "says no": "refuse",
-    "said no": "refuse",
     "don't want": "refuse",
     "make up": "repair",
     "making up": "repair",
@@ -456,6 +468,9 @@ def document_filter(query: Query, vendor: str, language: str | None = None) -> Q
 # (a title that says what the reader typed still comes first) and lets the
 # reader's own articles come first among matches of the same strength.
 OTHER_READERS_SHARE = 0.5
+# PostgreSQL's weight of a word in the body (C), the summary (B) and the title
+# (A), after an unused D: a summary match counts half a title match, as on SQLite.
+RANK_WEIGHTS = [0.05, 0.1, 0.5, 1.0]
 
 
 def rank(query: Query, vendor: str, language: str | None = None, *, written_to_asked=None):
@@ -464,7 +479,17 @@ def rank(query: Query, vendor: str, language: str | None = None, *, written_to_a
     `written_to_asked`, a boolean expression, says which articles are written
     to the partner who was asked (OTHER_READERS_SHARE)."""
     if vendor == "postgresql":
-        words = SearchRank(_postgres_document(language), _postgres_query(query, language))
+        # Ranked on the terms any one of which will do (the filter has already
+        # required all of them): ts_rank then scores each term by the best place
+        # it has, title above summary above body, as SQLite's rank below does
+        # with the same weights. Ranked on all terms at once, it would score the
+        # nearness of every pair of occurrences instead, which favours long
+        # articles and costs time with the square of how often the words occur.
+        words = SearchRank(
+            _postgres_document(language),
+            _postgres_query(query.relaxed(), language),
+            weights=RANK_WEIGHTS,
+        )
     else:
         # bm25 gives a word found in more than half of the articles almost no
         # weight, and nearly every article here says "partner" and "therapy": the

@@ -67,7 +67,7 @@ class Migration(migrations.Migration):
             name="search_document",
             field=models.GeneratedField(
                 db_persist=True,
-                expression=articles.models.SearchDocument(),
+                expression=articles.models.SearchDocument(config="english"),
                 output_field=articles.models.SearchDocumentField(),
             ),
         ),

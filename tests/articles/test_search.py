@@ -139,6 +139,13 @@ def test_the_stored_search_document_is_english_with_weights():
     article = ArticleFactory(title="Intensives", summary="For couples.", body="Weekly sessions.")
     stored = Article.objects.filter(pk=article.pk).values_list("search_document", flat=True).get()
     assert "'intens':1A" in stored and "'coupl':3B" in stored and "'week':4C" in stored
+    # Every word is kept, small ones too (the search decides what to look for),
+    # and accents do not count.
+    assert "'for':2B" in stored
+    article.body = "He says no to the café."
+    article.save()
+    stored = Article.objects.filter(pk=article.pk).values_list("search_document", flat=True).get()
+    assert "'no':6C" in stored and "'cafe':9C" in stored
 
 
 @pytest.mark.parametrize(

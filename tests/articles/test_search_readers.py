@@ -101,6 +101,25 @@ def test_the_asked_partners_articles_come_after_the_askers_unless_the_reader_was
         ), typed
 
 
+def test_says_no_is_looked_for_as_those_two_words(client):
+    # "no" is a word like any other inside a phrase: "says no" is not "says".
+    article("When your partner says no", "Some partners say no at first.")
+    article("What your partner says", "Listening to what a partner says matters.")
+    assert titles(search(client, '"says no"')) == ["When your partner says no"]
+    # Both have "partner"; only one has every word.
+    for typed in ["partner says no", "partner said no", "my partner says no"]:
+        html = search(client, typed)
+        assert titles(html)[0] == "When your partner says no", typed
+        assert "Some have only some of your words" in html, typed
+
+
+def test_accents_do_not_count(client):
+    article("A café date", "A naïve question over coffee.")
+    article("Another", "Walking by the sea.")
+    for typed in ["cafe", "naive", "CAFÉ"]:
+        assert titles(search(client, typed)) == ["A café date"], typed
+
+
 def test_a_quoted_phrase_finds_those_words_together(client):
     article("Together", "A couples intensive is a long day.")
     article("Apart", "Couples sometimes choose an intensive.")
