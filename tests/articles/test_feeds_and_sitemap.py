@@ -163,7 +163,7 @@ def test_the_sitemap_index_gives_the_newest_change_of_a_published_article(client
 
 
 @pytest.mark.parametrize("count", [5, 40])
-def test_the_sitemap_index_asks_the_database_twice_however_many_articles(
+def test_the_sitemap_index_asks_the_database_four_times_however_many_articles(
     client, settings, django_assert_num_queries, translated_and_not, count
 ):
     ArticleFactory.create_batch(count, language="en")
