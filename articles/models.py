@@ -3,13 +3,21 @@ from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlencode
 
+from django.conf.locale import LANG_INFO
 from django.contrib.postgres.search import SearchVector, SearchVectorExact
 from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, gettext, gettext_lazy, override
+from django.utils.text import capfirst
+from django.utils.translation import (
+    get_language,
+    get_language_info,
+    gettext,
+    gettext_lazy,
+    override,
+)
 from simple_history.models import HistoricalRecords
 
 from articles import search
@@ -196,6 +204,13 @@ class Author(models.Model):
     def approach_list(self):
         return _comma_list(self.approaches)
 
+    def spoken_languages(self) -> str:
+        """The languages the clinician works in, named in the reader's language:
+        "English, Spanish" reads "Inglés, español" on the Spanish site. A name
+        Django does not know (say, "ASL") is shown as written."""
+        names = [spoken_language_name(item) for item in self.language_list]
+        return capfirst(", ".join(names))
+
     def session_formats(self):
         """ "in person and online", "online only", …: how this clinician meets clients."""
         if self.is_in_person and self.is_online:
@@ -207,6 +222,22 @@ class Author(models.Model):
     def request_url(self):
         """The request form with this clinician chosen as the person's preference."""
         return f"{reverse('intake:request')}?{urlencode({'clinician': self.slug})}"
+
+
+def spoken_language_name(name: str) -> str:
+    """A language's name, as an editor wrote it in English, in the active language."""
+    code = _LANGUAGE_CODES.get(name.casefold())
+    if code is None:
+        return name
+    translated = str(get_language_info(code)["name_translated"])
+    # English capitalises the names of languages; Spanish, like most, does not.
+    return translated if get_language() == "en" else translated.lower()
+
+
+# "spanish" -> "es", from the names Django gives the languages it knows.
+_LANGUAGE_CODES = {
+    info["name"].casefold(): code for code, info in LANG_INFO.items() if "name" in info
+}
 
 
 def _comma_list(text):

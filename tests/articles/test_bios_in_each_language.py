@@ -151,3 +151,14 @@ def test_every_demo_clinician_has_spanish_bios(client):
     assert "atiende en cualquiera de los dos idiomas" in main_of(
         client.get(es("clinician", slug="daniel-reyes"))
     )
+
+
+def test_the_languages_a_clinician_speaks_are_named_in_the_readers_language(client):
+    AuthorFactory(slug="ana-lind", languages="English, Spanish, Swedish, ASL")
+
+    spanish = main_of(client.get(es("clinician", slug="ana-lind")))
+    english = main_of(client.get(reverse("clinician", kwargs={"slug": "ana-lind"})))
+
+    assert "<dd>Inglés, español, sueco, ASL</dd>" in spanish
+    assert "English" not in spanish
+    assert "<dd>English, Spanish, Swedish, ASL</dd>" in english
