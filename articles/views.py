@@ -1,8 +1,10 @@
 import hashlib
 import math
+from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
-from django.db.models import Count, prefetch_related_objects
+from django.db.models import Count, QuerySet, prefetch_related_objects
 from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -17,7 +19,7 @@ from articles import search, seo
 from articles.models import SEARCH_RESULTS_MAX, Article, Author, Page, Topic
 from articles.placeholders import placeholders_fill
 from practice.hours import practice_hours
-from practice.page_cache import content_version_cached
+from practice.page_cache import content_memo, content_version_cached
 
 
 def can_preview(user):
@@ -277,15 +279,26 @@ class ArticleDetailView(DetailView):
 
     A browser revalidating its copy gets 304 Not Modified after the one query
     that fetches the article; the page is rendered only when it changed.
+
+    What the page shows around the article (ArticleSurroundings) is worked out
+    once per content version in each process: a page rendered again for a
+    visitor the page cache does not serve (one with a session cookie) then
+    fetches the article alone.
     """
 
     template_name = "articles/article_detail.html"
     context_object_name = "article"
 
     def get_queryset(self):
-        return visible_articles(self.request.user).select_related(
-            "author", "reviewer", "translation"
-        )
+        queryset = visible_articles(self.request.user)
+        if self.kept_surroundings is None:
+            # Byline, review and language switcher in the article's own query.
+            queryset = queryset.select_related("author", "reviewer", "translation")
+        return queryset
+
+    @cached_property
+    def kept_surroundings(self):
+        return content_memo.peek(_surroundings_key(self.kwargs[self.slug_url_kwarg]))
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -303,16 +316,15 @@ class ArticleDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
-        # Fetched only for a page that is rendered, not for a 304.
-        prefetch_related_objects([article], "topics")
-        # Neighbours and related articles from the article's own language.
-        published = Article.objects.published().in_language(article.language).for_cards()
-        previous_article = next_article = None
-        for neighbour in published.around(article):
-            if (neighbour.publish_at, neighbour.pk) < (article.publish_at, article.pk):
-                previous_article = neighbour
-            else:
-                next_article = neighbour
+        # Worked out only for a page that is rendered, not for a 304.
+        around = self.kept_surroundings
+        if around is not None and around.is_for(article):
+            around.attach_to(article)
+        else:
+            stamp = content_memo.stamp(until_next_publish=True)
+            around = ArticleSurroundings.of(article)
+            if article.is_public:
+                content_memo.put(_surroundings_key(article.slug), around, stamp)
         crumbs = seo.breadcrumbs(
             self.request,
             (_("Articles"), reverse("articles:list")),
@@ -320,10 +332,10 @@ class ArticleDetailView(DetailView):
         )
         return super().get_context_data(
             is_preview=not article.is_public,
-            language_urls=article_language_urls(article),
-            related=published.related_to(article)[:3],
-            previous_article=previous_article,
-            next_article=next_article,
+            language_urls=around.language_urls,
+            related=around.related,
+            previous_article=around.previous_article,
+            next_article=around.next_article,
             breadcrumbs=crumbs,
             structured_data=[seo.blog_posting(self.request, article), seo.breadcrumb_list(crumbs)],
             canonical_url=seo.canonical_url(self.request, article.get_absolute_url()),
@@ -341,6 +353,68 @@ class ArticleDetailView(DetailView):
             # A draft must never sit in a shared cache or a browser's history cache.
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+def _surroundings_key(slug):
+    return ("article-surroundings", slug)
+
+
+@dataclass(frozen=True)
+class ArticleSurroundings:
+    """What an article's page shows besides the article's own fields: its
+    author, reviewer and topics, where the language switcher leads, the
+    articles before and after it and related ones. All of it changes only with
+    published content (a content version) or when a scheduled article goes
+    live, so a process keeps it (practice.page_cache.ContentMemo), for the
+    article as it was when it was worked out (`is_for`)."""
+
+    article_id: int
+    updated_at: datetime
+    author: Author
+    reviewer: Author | None
+    translation: Article | None
+    topics: QuerySet
+    language_urls: dict
+    previous_article: Article | None
+    next_article: Article | None
+    related: list
+
+    @classmethod
+    def of(cls, article):
+        """Worked out from an article fetched with its author, reviewer and
+        translation: three queries (topics, neighbours, related articles)."""
+        prefetch_related_objects([article], "topics")
+        # Neighbours and related articles from the article's own language.
+        published = Article.objects.published().in_language(article.language).for_cards()
+        previous_article = next_article = None
+        for neighbour in published.around(article):
+            if (neighbour.publish_at, neighbour.pk) < (article.publish_at, article.pk):
+                previous_article = neighbour
+            else:
+                next_article = neighbour
+        return cls(
+            article_id=article.pk,
+            updated_at=article.updated_at,
+            author=article.author,
+            reviewer=article.reviewer,
+            translation=article.translation,
+            topics=article.topics.all(),
+            language_urls=article_language_urls(article),
+            previous_article=previous_article,
+            next_article=next_article,
+            related=list(published.related_to(article)[:3]),
+        )
+
+    def is_for(self, article):
+        return (self.article_id, self.updated_at) == (article.pk, article.updated_at)
+
+    def attach_to(self, article):
+        """Give an article fetched alone what its templates read through it."""
+        article.author = self.author
+        article.reviewer = self.reviewer
+        article.translation = self.translation
+        # As prefetch_related_objects leaves them, so article.topics.all() reads them.
+        article._prefetched_objects_cache = {"topics": self.topics}
 
 
 def article_language_urls(article):

@@ -407,16 +407,17 @@ def _remember_next_publish(remembered):
 
 class ContentMemo:
     """Values worked out from published content (the regions the clinicians'
-    licences offer, the articles around an article), kept in this process for
-    as long as the content version they were worked out under is current.
+    licences offer, what an article's page shows around the article), kept in
+    this process for as long as the content version they were worked out
+    under is current.
 
     Like the blank intake pages (intake/skeleton.py), nothing here is shared:
     each process works a value out once per version, an edit anywhere bumps the
     version (content_version_bump), and another process sees the bump within
-    PAGE_CACHE_VERSION_CHECK_SECONDS, as it does for the page cache. With
-    `until_next_publish`, a value also expires when the next scheduled article
-    goes live, which changes what is published without a bump. While the cache
-    that holds the version cannot be reached, nothing is kept.
+    PAGE_CACHE_VERSION_CHECK_SECONDS, as it does for the page cache. A value
+    that depends on what is published now also expires when the next scheduled
+    article goes live, which changes that without a bump. While the cache that
+    holds the version cannot be reached, nothing is kept.
     """
 
     def __init__(self, max_entries=256):
@@ -428,26 +429,46 @@ class ContentMemo:
         """compute(), or the value it gave under the current content version.
         `keep(value)`, when given, says whether a fresh value may be kept (not
         one made without the database, for example)."""
+        found = self.peek(key)
+        if found is not None:
+            return found
+        stamp = self.stamp(until_next_publish=until_next_publish)
+        value = compute()
+        if keep is None or keep(value):
+            self.put(key, value, stamp)
+        return value
+
+    def peek(self, key):
+        """The value kept under `key` for the current content version, or None."""
         version = content_version_cached()
         if version is None:
-            return compute()
-        now = timezone.now()
+            return None
         with self._lock:
             kept = self._values.get(key)
-        if kept is not None:
-            kept_version, until, value = kept
-            if kept_version == version and (until is None or now < until):
-                return value
-        # Asked before computing, so that an article going live meanwhile is not missed.
-        until = next_article_publish_at(version=version) if until_next_publish else None
-        value = compute()
-        if keep is not None and not keep(value):
-            return value
+        if kept is None:
+            return None
+        (kept_version, until), value = kept
+        if kept_version != version or (until is not None and timezone.now() >= until):
+            return None
+        return value
+
+    def stamp(self, *, until_next_publish=False):
+        """What a value worked out from now on is valid for: the current content
+        version and, with `until_next_publish`, the time the next scheduled
+        article goes live. Taken before the work, so that a change during it
+        is not missed (put then keeps the value under the older version)."""
+        version = content_version_cached()
+        if version is None or not until_next_publish:
+            return version, None
+        return version, next_article_publish_at(version=version)
+
+    def put(self, key, value, stamp):
+        if stamp[0] is None:
+            return
         with self._lock:
             if len(self._values) >= self._max_entries:
                 self._values.clear()
-            self._values[key] = (version, until, value)
-        return value
+            self._values[key] = (stamp, value)
 
     def clear(self):
         with self._lock:

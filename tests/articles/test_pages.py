@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
+from articles.services import article_publish, article_translation_link
 from practice.journeys import Journey, Readiness
 from tests.conftest import empty_caches
 from tests.factories import ArticleFactory, AuthorFactory, TopicFactory
@@ -286,6 +287,82 @@ def test_an_article_page_missing_from_the_page_cache_runs_at_most_four_queries(
     html = response.content.decode()
     assert "Previous article</span> Before" in html and "Next article</span> After" in html
     assert "Related articles" in html
+
+
+@pytest.fixture
+def article_among_others():
+    """An article with a byline, a review, a translation, a sensitive topic
+    (so "Leave this site"), a neighbour on each side and related articles."""
+    topic = TopicFactory(name="Conflict", slug="conflict", is_sensitive=True)
+    author = AuthorFactory(name="Ana Ruiz", slug="ana-ruiz", credentials="LMFT")
+    reviewer = AuthorFactory(name="Ben Ode", slug="ben-ode")
+    ArticleFactory(title="Before", topics=[topic], publish_at=days_ago(3))
+    article = ArticleFactory(
+        title="The article",
+        topics=[topic],
+        author=author,
+        reviewer=reviewer,
+        reviewed_at=days_ago(5).date(),
+        publish_at=days_ago(2),
+    )
+    spanish = ArticleFactory(slug="el-articulo", language="es", translation=article)
+    article_translation_link(article=spanish)
+    ArticleFactory(title="After", topics=[topic], publish_at=days_ago(1))
+    return Article.objects.get(pk=article.pk)
+
+
+def test_an_article_rendered_again_is_the_same_page_from_one_query(
+    client, settings, article_among_others, django_assert_num_queries
+):
+    url = article_among_others.get_absolute_url()
+    first = client.get(url).content.decode()
+    # A session cookie keeps the page cache out of it: the page is rendered
+    # again, with what surrounds the article kept from the first render.
+    client.cookies[settings.SESSION_COOKIE_NAME] = "a-session-that-has-ended"
+    with django_assert_num_queries(1):
+        again = client.get(url).content.decode()
+    assert again == first
+    for shown in [
+        'By <a href="/team/ana-ruiz/">Ana Ruiz</a>, LMFT',
+        "Reviewed by",
+        "Leave this site",
+        "Previous article</span> Before",
+        "Next article</span> After",
+        "Related articles",
+        'hreflang="es" href="http://testserver/es/articles/el-articulo/"',
+        'href="/articles/topic/conflict/"',
+    ]:
+        assert shown in again
+
+
+def test_an_article_page_shows_a_newly_published_neighbour_at_once(
+    client, settings, article_among_others, django_capture_on_commit_callbacks
+):
+    client.cookies[settings.SESSION_COOKIE_NAME] = "a-session-that-has-ended"
+    url = article_among_others.get_absolute_url()
+    assert "Next article</span> After" in client.get(url).content.decode()
+    newest = ArticleFactory(title="Just published", draft=True, topics=[TopicFactory()])
+    newest.topics.set(article_among_others.topics.all())
+    with django_capture_on_commit_callbacks(execute=True):
+        article_publish(article=Article.objects.get(pk=newest.pk))
+    html = client.get(url).content.decode()
+    assert "Just published" in html.split('class="related"')[1]
+
+
+def test_an_article_page_shows_a_scheduled_neighbour_once_it_is_due(
+    client, settings, article_among_others, monkeypatch
+):
+    client.cookies[settings.SESSION_COOKIE_NAME] = "a-session-that-has-ended"
+    url = article_among_others.get_absolute_url()
+    due = timezone.now() + timedelta(hours=1)
+    topics = list(article_among_others.topics.all())
+    ArticleFactory(title="Due in an hour", scheduled=True, publish_at=due, topics=topics)
+    assert "Due in an hour" not in client.get(url).content.decode()
+    # An hour later: nothing was saved, the time came.
+    later = due + timedelta(minutes=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    html = client.get(url).content.decode()
+    assert "Due in an hour" in html.split('class="related"')[1]
 
 
 def test_article_revalidation_fetches_the_article_and_nothing_else(
