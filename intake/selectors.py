@@ -29,15 +29,35 @@ def invitation_find(*, token: str) -> PartnerInvitation | None:
         return None
     # Of the request, only what the partner page's variant needs: its encrypted
     # answers would be decrypted for nothing.
-    return (
-        PartnerInvitation.objects.usable()
-        .filter(token_hash=hash_token(token))
+    found = (
+        _usable_with_token(token)
         .annotate(
             request_journey=F("intake_request__journey"),
             request_readiness=F("intake_request__partner_readiness"),
         )
-        .first()
+        .order_by()[:1]
     )
+    return next(iter(found), None)
+
+
+def partner_variant_find(*, token: str) -> PartnerVariant | None:
+    """The partner page's variant for a usable invitation's raw token, or None
+    (as invitation_find): all that showing the page needs, two columns read
+    with the invitation."""
+    if not token or len(token) > _MAX_TOKEN_LENGTH:
+        return None
+    found = _usable_with_token(token).values_list(
+        "intake_request__journey", "intake_request__partner_readiness"
+    )
+    for journey, readiness in found.order_by()[:1]:
+        return PartnerVariant.of(journey=journey, readiness=readiness)
+    return None
+
+
+def _usable_with_token(token: str):
+    # The token hash is unique: no order is needed to take the one row (ordering
+    # by id, as first() would, costs a sort clause to build on the busiest page).
+    return PartnerInvitation.objects.usable().filter(token_hash=hash_token(token))
 
 
 def partner_variant(invitation: PartnerInvitation) -> PartnerVariant:

@@ -29,6 +29,7 @@ from intake.selectors import (
     not_ready_articles,
     partner_articles,
     partner_variant,
+    partner_variant_find,
 )
 from intake.services import partner_response_record, request_create
 from practice.journeys import COUPLES_JOURNEYS, Journey, PartnerVariant
@@ -328,14 +329,18 @@ def request_done(request):
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def partner(request, token):
+    if request.method != "POST":
+        # Showing the page needs the variant alone, not the invitation.
+        variant = partner_variant_find(token=token)
+        if variant is None:
+            return _partner_link_gone(request)
+        response = _blank_partner_page(request, variant)
+        response["Referrer-Policy"] = "no-referrer"
+        return response
     invitation = invitation_find(token=token)
     if invitation is None:
         return _partner_link_gone(request)
     variant = partner_variant(invitation)
-    if request.method != "POST":
-        response = _blank_partner_page(request, variant)
-        response["Referrer-Policy"] = "no-referrer"
-        return response
     checked = spam_check(request, PartnerResponseForm)
     form = checked.form
     page = partial(_partner_page, variant=variant)
