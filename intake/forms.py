@@ -448,19 +448,18 @@ class IntakeRequestForm(ContactFieldsMixin, SpamFieldsMixin):
     def from_article_in_query(cls, query) -> str:
         """The article slug a link carries (`?from=<slug>`), if it looks like one.
 
-        Whether it names a published article is asked only when the form is sent
-        (clean_from_article): the blank form is the site's busiest page, and a
-        slug of no article is simply not stored.
+        Whether it names a published article is asked only when the request is
+        stored (request_create, in the insert itself): the blank form is the
+        site's busiest page, and a slug of no article is simply not stored.
         """
         return from_article_slug(query.get(cls.FROM_PARAM, ""))
 
-    def clean_from_article(self) -> int | None:
-        """The id of the published article the form was opened from, or None:
-        anything else (no slug, a malformed or unknown one, a draft) is ignored."""
-        slug = self.cleaned_data["from_article"]
-        if not slug:
-            return None
-        return selectors.published_article_id(slug=slug)
+    def clean_from_article(self) -> str:
+        """The slug of the article the form was opened from, or "" (ArticleSlugField
+        empties a malformed one). request_create stores the article only if the
+        slug names a published one: an unknown slug or a draft is ignored, with
+        no query of its own."""
+        return self.cleaned_data["from_article"]
 
     def clean_partner_first_name(self):
         return clean_line(self.cleaned_data["partner_first_name"], what=_("Your partner's name"))
@@ -585,7 +584,7 @@ class IntakeRequestForm(ContactFieldsMixin, SpamFieldsMixin):
             ),
             "online_location_confirmed": data["session_format"] != SessionFormat.IN_PERSON
             and data["online_location_confirmed"],
-            "from_article_id": data["from_article"],
+            "from_article_slug": data["from_article"],
         }
 
 

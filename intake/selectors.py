@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import InterfaceError, OperationalError
-from django.db.models import Count, F, Q, QuerySet, Value
+from django.db.models import Count, F, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Concat, Lower, NullIf, Trim, TruncMonth
 from django.utils import timezone
 
@@ -84,14 +84,12 @@ def not_ready_articles():
     return Article.objects.published().in_language().in_topic(PARTNER_NOT_READY_TOPIC)[:3]
 
 
-def published_article_id(*, slug: str) -> int | None:
-    """The id of the published article with this slug, or None (none, a draft,
-    not yet due, or the database cannot be asked: then the request cannot be
-    stored either, and the form says so)."""
-    try:
-        return Article.objects.published().filter(slug=slug).values_list("pk", flat=True).first()
-    except (OperationalError, InterfaceError):
-        return None
+def published_article_id_in_insert(slug: str) -> Subquery:
+    """The id of the published article with this slug (NULL for none, a draft,
+    one not yet due), as an expression for the request's own insert: the post
+    asks no question of its own, and an article unpublished meanwhile is not
+    recorded."""
+    return Subquery(Article.objects.published().filter(slug=slug).order_by().values("pk")[:1])
 
 
 def attribution_counts() -> list[dict]:

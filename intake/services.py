@@ -34,7 +34,7 @@ from intake.notifications import (
     notifications_queue,
     notifications_withdraw,
 )
-from intake.selectors import invitation_usable_for
+from intake.selectors import invitation_usable_for, published_article_id_in_insert
 from intake.staff import access_records_create
 from practice.journeys import COUPLES_JOURNEYS, Journey
 
@@ -122,7 +122,7 @@ def request_create(
     is_adult: bool = True,
     preferred_clinician_id: int | None = None,
     online_location_confirmed: bool = False,
-    from_article_id: int | None = None,
+    from_article_slug: str = "",
     language: str = "en",
     is_possible_spam: bool = False,
 ) -> RequestCreated:
@@ -141,8 +141,9 @@ def request_create(
     link: a couples journey is stored as a request for individual sessions,
     flagged by is_adult for staff. A safety answer given on the way is kept.
 
-    from_article_id is the published article whose call to action opened the
-    form (IntakeRequestForm checks it), or None.
+    from_article_slug names the article whose call to action opened the form;
+    the request records it only if it is published, looked up in the insert
+    itself (an unknown slug or a draft is recorded as none).
     `language` is the site it was sent from: the requester's emails go out in it.
     """
     now = timezone.now()
@@ -161,7 +162,9 @@ def request_create(
         "language": language,
         "is_adult": is_adult,
         "preferred_clinician_id": preferred_clinician_id,
-        "from_article_id": from_article_id,
+        "from_article_id": published_article_id_in_insert(from_article_slug)
+        if from_article_slug
+        else None,
         "online_location_confirmed_at": now if online_location_confirmed else None,
         "name": name,
         "email": email,

@@ -112,6 +112,21 @@ def test_a_slug_posted_without_the_form_is_checked_too(client):
     assert IntakeRequest.objects.get().from_article == article
 
 
+def test_the_article_costs_the_post_no_query_of_its_own(client, django_assert_num_queries):
+    article = ArticleFactory(slug="an-article")
+    # The form's regions and clinicians are read once per content version.
+    client.post(REQUEST_URL, request_post())
+    # The request and its notifications inside a savepoint.
+    with django_assert_num_queries(4) as without_article:
+        client.post(REQUEST_URL, request_post())
+
+    # Looked up inside the request's insert.
+    with django_assert_num_queries(len(without_article)):
+        client.post(REQUEST_URL, request_post(from_article="an-article"))
+
+    assert IntakeRequest.objects.latest("created_at").from_article == article
+
+
 def test_a_form_with_mistakes_keeps_the_article(client):
     article = ArticleFactory(slug="an-article")
     html = open_form(client, "?journey=individual&from=an-article")
