@@ -311,7 +311,8 @@ SearchDocumentField.register_lookup(SearchVectorExact)
 
 
 class SearchDocument(models.Func):
-    """What PostgreSQL's full-text search reads: title first, then summary, then body.
+    """What PostgreSQL's full-text search reads: title first, then summary, then body,
+    in the text-search configuration of the article's language.
 
     Computed by the database itself (Article.search_document is generated from
     it), so every way of writing an article keeps it current, bulk_create and
@@ -322,13 +323,29 @@ class SearchDocument(models.Func):
     template = "%(expressions)s"
     output_field = SearchDocumentField()
 
-    def __init__(self, config):
-        # The text-search configuration is an argument, not read from
-        # articles.search, so that each migration keeps the document it made.
+    def __init__(self, config, languages=None):
+        # The configurations are arguments, not read from articles.search, so
+        # that each migration keeps the document it made. `config` is the one
+        # of the articles in a language that `languages` does not name.
+        def document(config):
+            return (
+                SearchVector("title", weight="A", config=config)
+                + SearchVector("summary", weight="B", config=config)
+                + SearchVector("body", weight="C", config=config)
+            )
+
+        if not languages:
+            super().__init__(document(config))
+            return
+        # Each branch names its configuration as a constant: the column's
+        # expression must be immutable, which a configuration chosen by name
+        # at run time is not.
+        by_language = [
+            models.When(language=language, then=document(other))
+            for language, other in sorted(languages.items())
+        ]
         super().__init__(
-            SearchVector("title", weight="A", config=config)
-            + SearchVector("summary", weight="B", config=config)
-            + SearchVector("body", weight="C", config=config)
+            models.Case(*by_language, default=document(config), output_field=SearchDocumentField())
         )
 
     def as_sql(self, compiler, connection, **extra_context):
@@ -576,7 +593,7 @@ class Article(models.Model):
     # The body's h2 and h3 headings, for a long article's table of contents.
     toc = models.JSONField(default=list, blank=True, editable=False)
     search_document = models.GeneratedField(
-        expression=SearchDocument(config=search.SEARCH_CONFIG),
+        expression=SearchDocument(config=search.SEARCH_CONFIG, languages=search.SEARCH_CONFIGS),
         output_field=SearchDocumentField(),
         db_persist=True,
     )

@@ -5,17 +5,21 @@ The same steps on both databases:
 1. `parse` cleans what was typed (control characters, NUL, lone surrogates and
    runaway lengths never reach the database), reads "quoted phrases", mends
    contractions typed without an apostrophe ("wont"), leaves out words too
-   common to mean anything ("a", "the") and gives each remaining word the
-   words a reader means by it (SYNONYMS: "husband" also finds "partner").
+   common to mean anything ("a", "the"; "la", "de" on the Spanish site) and
+   gives each remaining word the words a reader means by it ("husband" also
+   finds "partner", "esposo" finds "pareja"): the vocabulary of the site's
+   language, articles/search_words.py.
 2. The database finds the articles with every term, best match first: a
    phrase as a phrase, any one of a word's synonyms, and the last word also as
    the start of a longer word, since people search before they finish typing.
-   PostgreSQL reads the stored search document (Article.search_document);
+   PostgreSQL reads the stored search document (Article.search_document, made
+   in the article's language);
    SQLite, which `make run` uses, an FTS5 index with the porter stemmer that
    triggers keep current (migration 0007). Neither lets "a" match everything.
 3. Only when that finds nothing, misspelt words are corrected against the
-   words the articles use (PostgreSQL: pg_trgm similarity on a trigram-indexed
-   word list; SQLite: difflib on the FTS5 vocabulary), and the page says "Did
+   words the articles in the search's language use (PostgreSQL: pg_trgm
+   similarity on a trigram-indexed word list of each language; SQLite: difflib
+   on the FTS5 vocabulary, then a look-up of the language), and the page says "Did
    you mean …?" with a link to the corrected search, whose articles it shows.
    When fewer than FEW_RESULTS articles have every word, those with only some
    follow them. The common path is one query.
@@ -28,32 +32,28 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from functools import reduce
 
-from django.contrib.postgres.search import (
-    SearchQuery,
-    SearchRank,
-    SearchVector,
-    SearchVectorExact,
-)
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connections
 from django.db.models import Case, F, FloatField, Func, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils.translation import get_language
 
 from articles import search_sqlite
+from articles.search_words import Vocabulary, plain, vocabulary
 
 # The text-search configuration of the English articles. It is named here
 # only: the stored search document, the queries and the ranking all read it.
 # PostgreSQL's `english` with accents ignored and no stop words (migration
-# 0014): STOP_WORDS below decides what is too common to look for, on both
-# databases, and a phrase keeps its small words ("says no").
+# 0014): the vocabulary's stop words decide what is too common to look for,
+# on both databases, and a phrase keeps its small words ("says no").
 SEARCH_CONFIG = "practice_english"
-# Each other language's configuration: its articles are searched with its
-# stemming and stop words ("peleas" finds "pelear"). Their search document is
-# computed when searched (spanish_document) rather than stored and indexed: a
-# practice writes tens of articles in a second language, not thousands. The
-# synonyms and common words below are English; SQLite's FTS5 index (porter,
-# English) finds Spanish words as written.
-SEARCH_CONFIGS = {"es": "spanish"}
+# Each other language's configuration, made the same way from PostgreSQL's:
+# its articles are stored and searched with its stemming ("peleas" finds
+# "pelear"); the stored document of each article is made in its language's
+# (models.SearchDocument, migration 0015). SQLite's FTS5 index (porter,
+# English, accents ignored) finds Spanish words as written, and the Spanish
+# synonym groups list common forms.
+SEARCH_CONFIGS = {"es": "practice_spanish"}
 
 MAX_LENGTH = 200  # characters of a search that are read
 MAX_TERMS = 10  # words and phrases looked for; more only make the query slower
@@ -62,135 +62,6 @@ FEW_RESULTS = 3  # fewer than this, and articles with only some of the words are
 # pg_trgm similarity ("therpy"/"therapy" 0.5), difflib ratio on SQLite (0.92).
 SIMILARITY_MIN = 0.4
 CLOSE_MATCH_MIN = 0.8
-
-# Words that say nothing about what an article is about. PostgreSQL's English
-# configuration leaves out its own list as well; SQLite's FTS5 has none, so
-# without this "a" would match every article.
-STOP_WORDS = frozenset(
-    """
-    a an the and or but nor if so as than then too very
-    i me my mine myself we us our ours ourselves you your yours yourself yourselves
-    he him his himself she her hers herself it its itself they them their theirs themselves
-    this that these those what which who whom whose
-    am is are was were be been being have has had having do does did doing
-    will would shall should can could may might must
-    of at by for with about against between into through during before after
-    above below to from up down in out on off over under again once here there
-    when where why how all any both each other some such own just
-    no not don't doesn't didn't isn't aren't wasn't weren't can't couldn't
-    wouldn't shouldn't haven't hasn't hadn't i'm i've i'd you're we're they're it's
-    """.split()
-)
-
-# Words readers put into a question that say nothing about which article would
-# help ("how do I *get* my wife to *go*"). They are left out like the common
-# words above; an article is not a worse answer for not using them.
-VAGUE_WORDS = frozenset(
-    """
-    go goes going gone went get gets getting got make makes making made
-    want wants wanted let lets really also still even ever
-    something anything everything someone anyone everyone thing things way
-    please help
-    """.split()
-)
-
-# Contractions as they are typed on a phone, without the apostrophe. Only
-# negations, and only where the bare word is not an English word of its own.
-CONTRACTIONS = {
-    "wont": "won't",
-    "dont": "don't",
-    "doesnt": "doesn't",
-    "didnt": "didn't",
-    "isnt": "isn't",
-    "arent": "aren't",
-    "wasnt": "wasn't",
-    "werent": "weren't",
-    "cant": "can't",
-    "couldnt": "couldn't",
-    "wouldnt": "wouldn't",
-    "shouldnt": "shouldn't",
-    "havent": "haven't",
-    "hasnt": "hasn't",
-    "hadnt": "hadn't",
-    "im": "i'm",
-    "ive": "i've",
-}
-
-# What a reader means by one word, the practice may have written with another.
-# Each word or phrase of a group finds articles with any of the group's words;
-# the database adds the other forms of each word ("refuses", "refused").
-SYNONYMS = {
-    "partner": ["partner", "spouse", "husband", "wife", "boyfriend", "girlfriend"],
-    "refuse": [
-        "refuse",
-        "won't",
-        "doesn't want",
-        "unwilling",
-        "reluctant",
-        "resist",
-        "hesitant",
-        "says no",
-        "said no",
-        "say no",
-    ],
-    "therapy": ["therapy", "counseling", "counselling", "counselor", "counsellor"],
-    "couples": ["couples", "couple", "marriage", "marital"],
-    "fight": ["fight", "argue", "argument", "conflict", "quarrel"],
-    "separation": ["separation", "separate", "divorce"],
-    "apologize": ["apologize", "apologise", "apology", "sorry"],
-    "ask": ["ask", "bring up", "suggest", "raise"],
-    "come": ["come", "join", "attend"],
-    "afraid": ["afraid", "scared", "fear", "frightened"],
-    "online": ["online", "video", "virtual", "telehealth"],
-    "private": ["privacy", "private", "confidential", "confidentiality", "secret"],
-    "repair": ["repair", "reconnect", "reconcile"],
-    "individual": ["individual", "alone"],
-}
-
-# Phrases readers type that belong to a group above but would find the wrong
-# articles if searched as they are ("break up" finds "take a break" once the
-# stop word is dropped): recognised in a search, never looked for.
-READ_AS = {
-    "break up": "separation",
-    "split up": "separation",
-    "don't want": "refuse",
-    "make up": "repair",
-    "making up": "repair",
-    "made up": "repair",
-    "not ready": "refuse",
-    "on my own": "individual",
-    "by myself": "individual",
-    "without my partner": "individual",
-}
-
-# How a reader says that they are the partner who was asked, not the one
-# asking: someone asks, wants or pushes *them* ("my wife wants me to go", "he
-# asked me"), they were asked ("I was asked to come"), or they say no to
-# coming ("I don't want to go to therapy", "I'm not ready"; not "I don't want a
-# divorce"). Read on the words as typed, common words included (see `rank`).
-ASKS_ME = frozenset(
-    """
-    ask asks asked asking want wants wanted invite invites invited inviting
-    push pushes pushed pushing pressure pressures pressured pressuring
-    beg begs begged begging drag drags dragged dragging nag nags nagged nagging
-    """.split()
-)
-WAS_ASKED = ({"was", "were", "been", "being", "got", "get"}, {"asked", "invited", "told"})
-I_SAY_NO = ("don't want", "do not want", "won't", "refuse", "not ready", "said no", "say no")
-TO_COMING = frozenset(
-    """
-    go come attend join try do therapy counseling counselling couples marriage session
-    sessions intensive
-    """.split()
-)
-_FILLERS = {"am", "really", "just", "still", "honestly", "simply", "so", "to"}
-
-_IGNORED = STOP_WORDS | VAGUE_WORDS
-_GROUP_OF = {
-    **{word: group for group, words in SYNONYMS.items() for word in words},
-    **READ_AS,
-}
-_LONGEST_KEY = max(len(key.split()) for key in _GROUP_OF)
 
 _PHRASE = re.compile(r'"([^"]*)"?')
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
@@ -228,8 +99,9 @@ class Query:
 
     pieces: tuple[tuple[str, bool], ...]  # (text, is_phrase)
     terms: tuple[Term, ...]
+    language: str = "en"  # whose words: the site's language (search_words.vocabulary)
     require_all: bool = True
-    speaks_as_asked: bool = False  # the reader is the partner who was asked (ASKS_ME)
+    speaks_as_asked: bool = False  # the reader is the partner who was asked (Vocabulary.asked)
 
     @property
     def text(self) -> str:
@@ -258,33 +130,34 @@ class Query:
         ]
         if tuple(pieces) == self.pieces:
             return None
-        return parse(" ".join(f'"{text}"' if is_phrase else text for text, is_phrase in pieces))
+        text = " ".join(f'"{text}"' if is_phrase else text for text, is_phrase in pieces)
+        return parse(text, self.language)
 
 
-def _pieces(text: str) -> list[tuple[str, bool]]:
+def _pieces(text: str, words: Vocabulary) -> list[tuple[str, bool]]:
     """Words and quoted phrases in order, lower case, contractions mended."""
     pieces = []
     position = 0
     for match in _PHRASE.finditer(text):
-        pieces += [(word, False) for word in _words(text[position : match.start()])]
-        phrase = " ".join(_words(match.group(1)))
+        pieces += [(word, False) for word in _words(text[position : match.start()], words)]
+        phrase = " ".join(_words(match.group(1), words))
         if phrase:
             pieces.append((phrase, True))
         position = match.end()
-    pieces += [(word, False) for word in _words(text[position:])]
+    pieces += [(word, False) for word in _words(text[position:], words)]
     return pieces
 
 
-def _words(text: str) -> list[str]:
-    words = (word.lower().replace("\u2019", "'") for word in _WORD.findall(text))
-    return [CONTRACTIONS.get(word, word) for word in words]
+def _words(text: str, words: Vocabulary) -> list[str]:
+    typed = (word.lower().replace("\u2019", "'") for word in _WORD.findall(text))
+    return [words.contractions.get(word, word) for word in typed]
 
 
-def _group(words: list[str]) -> str | None:
+def _group(typed: list[str], words: Vocabulary) -> str | None:
     """The synonym group that these words name, allowing a plural or a verb form."""
-    key = " ".join(words)
-    if key in _GROUP_OF or len(words) > 1:
-        return _GROUP_OF.get(key)
+    key = plain(" ".join(typed))
+    if key in words.group_of or len(typed) > 1:
+        return words.group_of.get(key)
     forms = [key]
     if key.endswith("s"):
         forms += [key[:-1], key[:-2]]
@@ -292,12 +165,15 @@ def _group(words: list[str]) -> str | None:
         forms += [key[:-1], key[:-2]]
     if key.endswith("ing"):
         forms += [key[:-3], key[:-3] + "e"]
-    return next((_GROUP_OF[form] for form in forms if form in _GROUP_OF), None)
+    return next((words.group_of[form] for form in forms if form in words.group_of), None)
 
 
-def parse(text: str) -> Query:
-    """What to look for, from what was typed (see the module's docstring)."""
-    pieces = _pieces(clean(text).replace("\u201c", '"').replace("\u201d", '"'))
+def parse(text: str, language: str | None = None) -> Query:
+    """What to look for, from what was typed on the site of `language` (default:
+    the active one; see the module's docstring)."""
+    language = language or get_language()
+    words = vocabulary(language)
+    pieces = _pieces(clean(text).replace("\u201c", '"').replace("\u201d", '"'), words)
     terms: list[Term] = []
     index = 0
     either = False  # the reader typed "or" between two terms
@@ -306,10 +182,10 @@ def parse(text: str) -> Query:
         if is_phrase:
             term, step = Term(typed=piece, variants=(piece,), is_phrase=True), 1
         else:
-            term, step = _term(pieces, index)
-        if term is None and piece == "or" and terms:
+            term, step = _term(pieces, index, words)
+        if term is None and plain(piece) in words.either and terms:
             either = True
-        elif term is None and piece not in _IGNORED:
+        elif term is None and plain(piece) not in words.ignored:
             term = Term(typed=piece, variants=(piece,))
         if term is not None:
             if either:
@@ -320,47 +196,35 @@ def parse(text: str) -> Query:
             terms.append(term)
         index += step
     # The last word as typed may be unfinished: it also matches longer words.
+    # Not when it ends a phrase that is read as another word ("without my
+    # partner"): that phrase is complete, and "partner*" would find everything.
     last, is_phrase = pieces[-1] if pieces else ("", True)
-    if terms and not is_phrase and terms[-1].typed.split()[-1] == last:
-        if len(last) >= 3 and _PLAIN_WORD.fullmatch(last) and last not in _IGNORED:
+    ends_read_as = bool(terms) and terms[-1].typed not in terms[-1].variants
+    if terms and not is_phrase and not ends_read_as and terms[-1].typed.split()[-1] == last:
+        if len(last) >= 3 and _PLAIN_WORD.fullmatch(last) and plain(last) not in words.ignored:
             terms[-1] = replace(terms[-1], prefix=last)
-    words = [word for text, _ in pieces for word in text.split()]
-    return Query(pieces=tuple(pieces), terms=tuple(terms), speaks_as_asked=_speaks_as_asked(words))
+    return Query(
+        pieces=tuple(pieces),
+        terms=tuple(terms),
+        language=language,
+        speaks_as_asked=words.speaks_as_asked([w for text, _ in pieces for w in text.split()]),
+    )
 
 
-def _speaks_as_asked(words: list[str]) -> bool:
-    """Whether these words (all of them, in order) are the asked partner's (ASKS_ME)."""
-    for index, word in enumerate(words):
-        following = words[index + 1 : index + 2]
-        if word in ASKS_ME and following == ["me"]:
-            return True
-        if word in WAS_ASKED[0] and following and following[0] in WAS_ASKED[1]:
-            return True
-        if word in {"i", "i'm"}:
-            rest = [later for later in words[index + 1 :] if later not in _FILLERS]
-            for refusal in I_SAY_NO:
-                length = len(refusal.split())
-                if rest[:length] == refusal.split():
-                    # Said no to coming, or just said no: not "I don't want a divorce".
-                    after = rest[length : length + 2]
-                    if not after or TO_COMING.intersection(after):
-                        return True
-    return False
-
-
-def _term(pieces: list[tuple[str, bool]], index: int) -> tuple[Term | None, int]:
-    """The synonym group named at `index` (by up to _LONGEST_KEY words), and how many
-    words it took; or (None, 1)."""
-    for length in range(min(_LONGEST_KEY, len(pieces) - index), 0, -1):
+def _term(pieces: list[tuple[str, bool]], index: int, words: Vocabulary) -> tuple[Term | None, int]:
+    """The synonym group named at `index` (by up to Vocabulary.longest_key words),
+    and how many words it took; or (None, 1)."""
+    for length in range(min(words.longest_key, len(pieces) - index), 0, -1):
         span = pieces[index : index + length]
         if any(is_phrase for _, is_phrase in span):
             continue
-        words = [word for word, _ in span]
-        group = _group(words)
+        typed_words = [word for word, _ in span]
+        group = _group(typed_words, words)
         if group:
-            typed = " ".join(words)
-            # A READ_AS phrase is recognised, not looked for.
-            variants = SYNONYMS[group] if typed in READ_AS else [*SYNONYMS[group], typed]
+            typed = " ".join(typed_words)
+            # A read_as phrase is recognised, not looked for.
+            synonyms = words.synonyms[group]
+            variants = synonyms if words.is_read_as(typed) else [*synonyms, typed]
             term = Term(typed=typed, variants=tuple(dict.fromkeys(variants)), is_known_word=True)
             return term, length
     return None, 1
@@ -377,24 +241,12 @@ FTS_VOCABULARY = search_sqlite.VOCABULARY_TABLE
 WORD_TABLE = "articles_searchword"  # PostgreSQL: the words the articles use, with counts
 
 
-def _config(language: str | None) -> str:
-    return SEARCH_CONFIGS.get(language or get_language(), SEARCH_CONFIG)
+def _config(language: str) -> str:
+    return SEARCH_CONFIGS.get(language, SEARCH_CONFIG)
 
 
-def _postgres_document(language: str | None):
-    """The stored document for English; another language's, computed with its configuration."""
-    config = _config(language)
-    if config == SEARCH_CONFIG:
-        return F("search_document")
-    return (
-        SearchVector("title", weight="A", config=config)
-        + SearchVector("summary", weight="B", config=config)
-        + SearchVector("body", weight="C", config=config)
-    )
-
-
-def _postgres_query(query: Query, language: str | None = None) -> SearchQuery:
-    config = _config(language)
+def _postgres_query(query: Query) -> SearchQuery:
+    config = _config(query.language)
 
     def one_of(term: Term) -> SearchQuery:
         options = [
@@ -443,13 +295,11 @@ class _FtsRank(Func):
         super().__init__(Value(match), F("pk"))
 
 
-def document_filter(query: Query, vendor: str, language: str | None = None) -> Q:
+def document_filter(query: Query, vendor: str) -> Q:
     """Articles with every term (or any, for a relaxed query), read in the
-    language's configuration (default: the active language's)."""
+    configuration of the query's language."""
     if vendor == "postgresql":
-        if _config(language) == SEARCH_CONFIG:
-            return Q(search_document=_postgres_query(query, language))
-        return Q(SearchVectorExact(_postgres_document(language), _postgres_query(query, language)))
+        return Q(search_document=_postgres_query(query))
     match = _sqlite_match(query)
     # A constant table name; the match expression is a parameter.
     matches = RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", (match,))  # nosec B608 B611
@@ -473,7 +323,7 @@ OTHER_READERS_SHARE = 0.5
 RANK_WEIGHTS = [0.05, 0.1, 0.5, 1.0]
 
 
-def rank(query: Query, vendor: str, language: str | None = None, *, written_to_asked=None):
+def rank(query: Query, vendor: str, *, written_to_asked=None):
     """An expression for how well an article matches, higher first; a title
     match counts more than a summary match, which counts more than the body.
     `written_to_asked`, a boolean expression, says which articles are written
@@ -486,8 +336,8 @@ def rank(query: Query, vendor: str, language: str | None = None, *, written_to_a
         # nearness of every pair of occurrences instead, which favours long
         # articles and costs time with the square of how often the words occur.
         words = SearchRank(
-            _postgres_document(language),
-            _postgres_query(query.relaxed(), language),
+            F("search_document"),
+            _postgres_query(query.relaxed()),
             weights=RANK_WEIGHTS,
         )
     else:
@@ -508,44 +358,58 @@ def rank(query: Query, vendor: str, language: str | None = None, *, written_to_a
     return words * share
 
 
-# For each typed word that is not in the word list, the closest word that is.
-# `%` (similarity above pg_trgm's threshold, 0.3) is what the trigram index
-# answers; similarity() then orders its few hits.
+# For each typed word that no article of the language uses, the closest word
+# that one does. `%` (similarity above pg_trgm's threshold, 0.3) is what the
+# trigram index answers; similarity() then orders its few hits.
 POSTGRES_CORRECTIONS = """
     SELECT typed, (
         SELECT word FROM articles_searchword
-        WHERE word %% typed AND similarity(word, typed) >= %s
+        WHERE word %% typed AND language = %s AND similarity(word, typed) >= %s
         ORDER BY similarity(word, typed) DESC, articles DESC, word
         LIMIT 1
     )
     FROM unnest(%s::text[]) AS typed
-    WHERE NOT EXISTS (SELECT 1 FROM articles_searchword WHERE word = typed)
+    WHERE NOT EXISTS (SELECT 1 FROM articles_searchword WHERE language = %s AND word = typed)
 """
+# SQLite: whether an article in the language uses a word (one FTS5 look-up).
+SQLITE_WORD_USED = (
+    f"SELECT 1 FROM {search_sqlite.WORDS_TABLE} JOIN articles_article "  # nosec B608
+    f"ON articles_article.id = {search_sqlite.WORDS_TABLE}.rowid "
+    f"WHERE {search_sqlite.WORDS_TABLE} MATCH %s AND articles_article.language = %s LIMIT 1"
+)
 
 
-def spelling_corrections(words: list[str], *, using: str) -> dict[str, str]:
-    """For each word no article uses, the closest word that one does (if any is close)."""
+def spelling_corrections(words: list[str], *, language: str, using: str) -> dict[str, str]:
+    """For each word no article in `language` uses, the closest word that one does
+    (if any is close): a search on the Spanish site is never offered an English word."""
     if not words:
         return {}
     connection = connections[using]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(POSTGRES_CORRECTIONS, [SIMILARITY_MIN, words])
+            cursor.execute(POSTGRES_CORRECTIONS, [language, SIMILARITY_MIN, words, language])
             return {typed: word for typed, word in cursor.fetchall() if word}
-        # SQLite (development): the vocabulary of words of similar length, compared in Python.
+        # SQLite (development): the words of similar length, compared in Python,
+        # then the closest that an article in the language uses.
         shortest, longest = min(map(len, words)) - 2, max(map(len, words)) + 2
         cursor.execute(
             f"SELECT term FROM {FTS_VOCABULARY} WHERE length(term) BETWEEN %s AND %s",  # nosec B608
             [shortest, longest],
         )
-        vocabulary = [term for (term,) in cursor.fetchall()]
-    known = set(vocabulary)
-    corrections = {}
-    for word in words:
-        if word not in known:
-            close = difflib.get_close_matches(word, vocabulary, n=1, cutoff=CLOSE_MATCH_MIN)
-            if close:
-                corrections[word] = close[0]
+        terms = [term for (term,) in cursor.fetchall()]
+
+        def used(word: str) -> bool:
+            cursor.execute(SQLITE_WORD_USED, [_fts_string(word), language])
+            return cursor.fetchone() is not None
+
+        corrections = {}
+        for word in words:
+            if word in terms and used(word):
+                continue
+            close = difflib.get_close_matches(word, terms, n=5, cutoff=CLOSE_MATCH_MIN)
+            corrected = next((candidate for candidate in close if used(candidate)), None)
+            if corrected:
+                corrections[word] = corrected
     return corrections
 
 
@@ -574,7 +438,9 @@ def find(articles, text: str, *, limit: int) -> Found:
         return found
     if not ids:
         # Nothing has the words as typed: perhaps one is misspelt.
-        checked = spelling_corrections(query.words_to_check(), using=articles.db)
+        checked = spelling_corrections(
+            query.words_to_check(), language=query.language, using=articles.db
+        )
         corrected = query.corrected(checked)
         if corrected is not None and corrected.terms:
             query = corrected

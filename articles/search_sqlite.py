@@ -5,9 +5,10 @@ SQLite gets two FTS5 indexes of the title, summary and body, kept current by
 triggers on the article table, so that every way of writing an article
 (the admin, the services, bulk_create, update(), delete) keeps them right:
 
-- `articles_article_fts`, with the porter stemmer, for matching and ranking;
-- `articles_article_words`, the words as written, read through the
-  `articles_article_vocab` table to correct spelling.
+- `articles_article_fts`, with the porter stemmer, accents ignored, for
+  matching and ranking;
+- `articles_article_words`, the words as written (accents kept), read through
+  the `articles_article_vocab` table to correct spelling.
 
 Migration 0007 creates them. SQLite loses a table's triggers when Django
 rebuilds the table (an AlterField, or an AddField with a default): a later
@@ -22,7 +23,8 @@ VOCABULARY_TABLE = "articles_article_vocab"
 
 _TOKENIZERS = {
     FTS_TABLE: "porter unicode61 remove_diacritics 2",
-    WORDS_TABLE: "unicode61 remove_diacritics 2",
+    # Accents kept: a correction is offered as the articles write the word.
+    WORDS_TABLE: "unicode61 remove_diacritics 0",
 }
 _TRIGGERS = {
     # name: (when, remove the old text, add the new text)
@@ -75,6 +77,12 @@ def install_triggers(apps, schema_editor):
         schema_editor.execute(f"CREATE TRIGGER {name} {when} ON articles_article BEGIN {body} END")  # nosec B608
     for table in _TOKENIZERS:
         schema_editor.execute(f"INSERT INTO {table}({table}) VALUES ('rebuild')")  # nosec B608
+
+
+def remake(apps, schema_editor):
+    """Drop the indexes and create them again as this module describes them now."""
+    drop(apps, schema_editor)
+    create(apps, schema_editor)
 
 
 def drop(apps, schema_editor):

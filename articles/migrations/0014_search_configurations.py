@@ -4,7 +4,7 @@
 `spanish` do, with two differences:
 
 - no stop words: the search leaves out the words too common to look for
-  itself (articles.search.STOP_WORDS, the same list on SQLite), so a phrase
+  itself (articles/search_words.py, the same lists on SQLite), so a phrase
   keeps them: "says no" is not "says", "not now" is not "now";
 - accents do not count (the `unaccent` extension): "separacion" finds
   "separación", as SQLite's FTS5 index does with remove_diacritics.

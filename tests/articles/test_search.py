@@ -148,6 +148,21 @@ def test_the_stored_search_document_is_english_with_weights():
     assert "'no':6C" in stored and "'cafe':9C" in stored
 
 
+@postgresql_only
+def test_a_spanish_articles_stored_search_document_is_spanish():
+    article = ArticleFactory(
+        title="Peleas", summary="Para parejas.", body="Sesiones semanales.", language="es"
+    )
+    stored = Article.objects.filter(pk=article.pk).values_list("search_document", flat=True).get()
+    # Spanish stems, accents ignored, every word kept.
+    assert "'pel':1A" in stored and "'par':2B" in stored and "'sesion':4C" in stored
+    # Read in English, it would have been 'peleas'; a change of language remakes it.
+    article.language = "en"
+    article.save()
+    stored = Article.objects.filter(pk=article.pk).values_list("search_document", flat=True).get()
+    assert "'pelea':1A" in stored
+
+
 @pytest.mark.parametrize(
     "typed, shown",
     [

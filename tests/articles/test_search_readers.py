@@ -120,6 +120,17 @@ def test_accents_do_not_count(client):
         assert titles(search(client, typed)) == ["A café date"], typed
 
 
+def test_a_phrase_read_as_another_word_is_not_taken_as_unfinished(client):
+    # "without my partner" means "alone"; its last word is not the start of
+    # a longer one, or "partner*" would find every article about a partner.
+    article("Starting alone", "Individual sessions in therapy while your partner decides.")
+    article("Partners", "Therapy with a partner.")
+    html = search(client, "therapy without my partner")
+    assert titles(html) == ["Starting alone", "Partners"]
+    # The second has "therapy" but nothing about going alone: it is shown as such.
+    assert "Some have only some of your words" in html
+
+
 def test_a_quoted_phrase_finds_those_words_together(client):
     article("Together", "A couples intensive is a long day.")
     article("Apart", "Couples sometimes choose an intensive.")
@@ -258,11 +269,12 @@ def test_the_spelling_look_up_uses_the_trigram_index_on_a_large_word_list():
     with connection.cursor() as cursor:
         # As many words as thousands of articles would bring.
         cursor.execute(
-            f"INSERT INTO {WORD_TABLE} (word, articles) "
-            "SELECT 'word' || md5(n::text), 1 FROM generate_series(1, 20000) AS n"
+            f"INSERT INTO {WORD_TABLE} (language, word, articles) "
+            "SELECT (ARRAY['en', 'es'])[n % 2 + 1], 'word' || md5(n::text), 1 "
+            "FROM generate_series(1, 20000) AS n"
         )
         cursor.execute(f"ANALYZE {WORD_TABLE}")
-        cursor.execute(f"EXPLAIN {POSTGRES_CORRECTIONS}", [SIMILARITY_MIN, ["therpy"]])
+        cursor.execute(f"EXPLAIN {POSTGRES_CORRECTIONS}", ["en", SIMILARITY_MIN, ["therpy"], "en"])
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "Bitmap Index Scan on articles_searchword_trgm" in plan
 
@@ -271,9 +283,12 @@ def test_the_spelling_look_up_uses_the_trigram_index_on_a_large_word_list():
 def test_the_word_list_counts_the_articles_using_each_word():
     from articles.search import WORD_TABLE
 
-    def count(word):
+    def count(word, language="en"):
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT articles FROM {WORD_TABLE} WHERE word = %s", [word])
+            cursor.execute(
+                f"SELECT articles FROM {WORD_TABLE} WHERE language = %s AND word = %s",
+                [language, word],
+            )
             row = cursor.fetchone()
         return row[0] if row else 0
 
@@ -285,3 +300,7 @@ def test_the_word_list_counts_the_articles_using_each_word():
     assert (count("lighthouse"), count("harbour")) == (1, 1)
     first.delete()
     assert count("lighthouse") == 0
+    # Each language's words are counted apart: the Spanish site offers only its own.
+    second.language = "es"
+    second.save()
+    assert (count("harbour"), count("harbour", "es")) == (0, 1)
