@@ -371,6 +371,13 @@ def _ms(text: str) -> float:
     return float(number) * _UNITS[unit]
 
 
+READER_ACCEPT_LANGUAGE = "en-US,en;q=0.9"
+READER_USER_AGENT = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1"
+)
+
+
 def run_wrk(
     url: str,
     *,
@@ -389,6 +396,12 @@ def run_wrk(
         "--latency",
         "-H",
         "X-Forwarded-Proto: https",
+        # What a reader's browser sends: an article page served to these is
+        # counted as a read (articles/reads.py), so the figures include that.
+        "-H",
+        f"Accept-Language: {READER_ACCEPT_LANGUAGE}",
+        "-H",
+        f"User-Agent: {READER_USER_AGENT}",
     ]
     if script:
         command += ["-s", str(script)]
