@@ -7,7 +7,18 @@ from django.conf.locale import LANG_INFO
 from django.contrib.postgres.search import SearchVector, SearchVectorExact
 from django.core.exceptions import ValidationError
 from django.db import connections, models
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -370,6 +381,18 @@ def _is_in_topic(slug):
     )
 
 
+# How many articles must have been read lately before the search page lists
+# the most read ones (ArticleQuerySet.suggested); it shows three.
+MOST_READ_MIN = 3
+
+
+class RowCount(Subquery):
+    """The number of rows of a queryset, as a subquery."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) AS counted)"
+    output_field = models.IntegerField()
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Articles the public may read: published, and their time has come."""
@@ -426,14 +449,43 @@ class ArticleQuerySet(models.QuerySet):
         )
         return self.annotate(rank=rank).order_by("-rank", "-publish_at", "-pk")
 
-    def suggested(self):
-        """Where to start reading: the articles editors feature, then the newest.
+    def suggested(self, *, since):
+        """Where to start reading when a search finds nothing: the most read of
+        these articles since the date `since` (ArticleReads), once at least
+        MOST_READ_MIN of them have been read; until then (a new site) the
+        articles editors feature, then the newest. Each row says which list it
+        belongs to (`is_most_read`) and how often it was read (`recent_reads`).
 
-        Shown when a search finds nothing. The site counts no reads (it tracks
-        nobody, and most pages are served from the page cache without reaching
-        a view), so this is an editorial choice, and the page says so.
+        One query: the candidates are the articles read since then and the
+        first few featured or newest ones, and the number of articles read is
+        a subquery the database runs once. Take the first few rows (`[:3]`).
         """
-        return self.order_by("-is_featured", "-publish_at", "-pk")
+        reads = ArticleReads.objects.filter(month__gte=since)
+        featured_or_newest = self.order_by("-is_featured", "-publish_at", "-pk")
+        recent_reads = (
+            reads.filter(article=OuterRef("pk"))
+            .values("article")
+            .annotate(total=Sum("count"))
+            .values("total")
+        )
+        articles_read = self.filter(pk__in=reads.values("article")).order_by().values("pk")
+        return (
+            self.filter(
+                Q(pk__in=reads.values("article"))
+                | Q(pk__in=featured_or_newest.values("pk")[:MOST_READ_MIN])
+            )
+            .alias(articles_read=RowCount(articles_read))
+            .annotate(
+                recent_reads=Coalesce(Subquery(recent_reads), 0),
+                is_most_read=ExpressionWrapper(
+                    Q(articles_read__gte=MOST_READ_MIN), output_field=models.BooleanField()
+                ),
+            )
+            .order_by(
+                Case(When(is_most_read=True, then="recent_reads"), default=0).desc(),
+                *featured_or_newest.query.order_by,
+            )
+        )
 
     def search(self, query, *, limit):
         """The ids of the best matches among the `limit` newest ones, best first, and
@@ -702,6 +754,27 @@ class Article(models.Model):
         # A reader of a Spanish article gets the Spanish form.
         with override(self.language):
             return f"{reverse('intake:request')}?{urlencode(query)}"
+
+
+class ArticleReads(models.Model):
+    """How many times an article's page was read in a month: a number, and
+    nothing about who read it (articles.reads explains what counts)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="reads")
+    # The first day of the month, in the practice's time zone.
+    month = models.DateField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "article reads"
+        verbose_name_plural = "article reads"
+        constraints = [
+            # What articles.reads adds its counts to (INSERT … ON CONFLICT).
+            models.UniqueConstraint(fields=["article", "month"], name="articlereads_one_per_month"),
+        ]
+
+    def __str__(self):
+        return f"{self.article_id} in {self.month:%Y-%m}: {self.count}"
 
 
 def body_problems(text):

@@ -15,7 +15,7 @@ from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
-from articles import search, seo
+from articles import reads, search, seo
 from articles.models import SEARCH_RESULTS_MAX, Article, Author, Page, Topic
 from articles.placeholders import placeholders_fill
 from practice.hours import practice_hours
@@ -111,12 +111,28 @@ class ArticleListView(PublishedArticlesMixin, ListView):
             found=self.found,
             search_results_max=SEARCH_RESULTS_MAX,
             topics=Topic.objects.with_published_articles(),
-            # Read only when a search finds nothing (the template asks for them then).
-            suggested_articles=(
-                Article.objects.published().in_language().for_listing().suggested()[:3]
-            ),
+            suggested=SuggestedReading(),
             **kwargs,
         )
+
+
+class SuggestedReading:
+    """Three articles to start from when a search finds nothing: the most read
+    lately, or the featured and newest ones while too few have been read.
+    Fetched only if the template asks (a search that finds something never does)."""
+
+    def __init__(self):
+        self.since = reads.recent_since()
+
+    @cached_property
+    def articles(self):
+        return list(
+            Article.objects.published().in_language().for_listing().suggested(since=self.since)[:3]
+        )
+
+    @property
+    def is_most_read(self):
+        return bool(self.articles) and self.articles[0].is_most_read
 
 
 class TopicArticleListView(PublishedArticlesMixin, ListView):
@@ -307,9 +323,15 @@ class ArticleDetailView(DetailView):
             # English article>/ (a guessed or old link) leads to it there.
             return HttpResponseRedirect(self.object.get_absolute_url())
         etag, last_modified = article_validators(self.object)
-        response = get_conditional_response(
-            request, etag=etag, last_modified=last_modified
-        ) or self.render_to_response(self.get_context_data(object=self.object))
+        response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+        if response is None:
+            response = self.render_to_response(self.get_context_data(object=self.object))
+            if self.object.is_public:
+                # The page cache keeps the article's id with the page, and
+                # counts a read each time it serves it.
+                setattr(response, reads.READ_ARTICLE_ATTRIBUTE, self.object.pk)
+                if not request.user.is_staff:
+                    reads.read_count(request, response, self.object.pk)
         response.headers.setdefault("Last-Modified", http_date(last_modified))
         response.headers.setdefault("ETag", etag)
         return response

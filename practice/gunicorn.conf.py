@@ -22,6 +22,19 @@ accesslog = None
 errorlog = "-"
 
 
+def worker_exit(server, worker):
+    """A worker stopped on purpose (a reload, max_requests, a shutdown) writes
+    the article reads it counted since its last write (articles/reads.py);
+    only one that is killed loses them. gunicorn also calls this in the master
+    process, which has not loaded the site (nor counted anything)."""
+    from django.apps import apps
+
+    if apps.ready:
+        from articles.reads import reads_flush
+
+        reads_flush()
+
+
 class KeyValueLogger(Logger):
     """gunicorn's own lines in the site's key=value shape.
 

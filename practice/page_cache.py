@@ -39,7 +39,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import wraps
 
 from django.conf import settings
@@ -55,6 +55,7 @@ from django.utils.encoding import escape_uri_path
 from django.utils.http import parse_http_date_safe, urlencode
 
 from articles.models import Article
+from articles.reads import READ_ARTICLE_ATTRIBUTE, read_count
 from practice.cache_backends import cache_is_available
 
 logger = logging.getLogger(__name__)
@@ -108,12 +109,26 @@ class CachedPage:
     status: int
     headers: tuple[tuple[str, str], ...]
     content: bytes
+    # An article's page: each hit is counted as a read of it (articles.reads).
+    article_id: int | None = None
 
     @classmethod
     def from_response(cls, response, version, expires_at):
         return cls(
-            version, expires_at, response.status_code, tuple(response.items()), response.content
+            version,
+            expires_at,
+            response.status_code,
+            tuple(response.items()),
+            response.content,
+            getattr(response, READ_ARTICLE_ATTRIBUTE, None),
         )
+
+    def __setstate__(self, state):
+        # A page stored by an older release, in the shared cache during a
+        # deploy, lacks the fields added since: they take their defaults.
+        for index, field in enumerate(fields(self)):
+            value = state[index] if index < len(state) else field.default
+            object.__setattr__(self, field.name, value)
 
     def is_current(self, version):
         return self.version == version and time.time() < self.expires_at
@@ -153,7 +168,10 @@ class PageCacheMiddleware:
                 return self.get_response(request)
             page = shared or page
         if page is not None and page.is_current(version):
-            return _revalidated(request, page.response())
+            response = _revalidated(request, page.response())
+            if page.article_id is not None:
+                read_count(request, response, page.article_id)
+            return response
 
         response = self.get_response(request)
         if getattr(response, PUBLIC_PAGE_ATTRIBUTE, False) and _response_is_cacheable(

@@ -176,6 +176,9 @@ PAGE_BROWSER_CACHE_SECONDS = env.int("PAGE_BROWSER_CACHE_SECONDS", default=300)
 # how many bytes of pages each process keeps in memory.
 PAGE_CACHE_VERSION_CHECK_SECONDS = env.float("PAGE_CACHE_VERSION_CHECK_SECONDS", default=1.0)
 PAGE_CACHE_LOCAL_BYTES = env.int("PAGE_CACHE_LOCAL_BYTES", default=4 * 1024 * 1024)
+# Each process counts article reads in memory and adds them to the database at
+# most this often (articles/reads.py); a worker that is killed loses this much.
+ARTICLE_READS_FLUSH_SECONDS = env.float("ARTICLE_READS_FLUSH_SECONDS", default=60.0)
 
 # --- Email and background tasks ---------------------------------------------
 

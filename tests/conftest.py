@@ -13,6 +13,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from articles.reads import reads_forget
 from practice.page_cache import forget_local_state
 from practice.translations import catalogs_compile
 
@@ -51,10 +52,12 @@ def _empty_cache():
 
 
 def empty_caches():
-    """The shared caches, and what this process remembers of them (practice.page_cache)."""
+    """The shared caches, what this process remembers of them (practice.page_cache),
+    and the article reads it has counted but not written (articles.reads)."""
     for backend in caches.all():
         backend.clear()
     forget_local_state()
+    reads_forget()
 
 
 def enrol_device(user):
