@@ -2,12 +2,15 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from articles.models import Article, ArticleImage, Author, Licence, Page, Topic
+from articles.models import Article, ArticleImage, ArticleReads, Author, Licence, Page, Topic
+from articles.reads import RECENT_MONTHS, recent_since, this_month
 from articles.services import (
     article_cover_renditions_make,
     article_image_renditions_make,
@@ -241,6 +244,8 @@ class ArticleAdmin(
         "author",
         "is_featured",
         "visibility",
+        "reads_this_month",
+        "reads_recently",
     ]
     list_filter = ["language", "status", "topics", "author", "is_featured"]
     list_select_related = ["author"]
@@ -276,6 +281,28 @@ class ArticleAdmin(
         if "translation" in form.changed_data:
             article_translation_link(article=obj)
 
+    def get_queryset(self, request):
+        # The read counts of every listed article, in the list's one query.
+        reads = ArticleReads.objects.filter(article=OuterRef("pk")).values("article")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                reads_this_month=_reads_total(reads.filter(month__gte=this_month())),
+                reads_recently=_reads_total(reads.filter(month__gte=recent_since())),
+            )
+        )
+
+    @admin.display(description="reads this month", ordering="reads_this_month")
+    def reads_this_month(self, article):
+        return article.reads_this_month
+
+    @admin.display(
+        description=f"reads, this and the last {RECENT_MONTHS} months", ordering="reads_recently"
+    )
+    def reads_recently(self, article):
+        return article.reads_recently
+
     @admin.display(description="on the site")
     def visibility(self, article):
         labels = {"live": "Live", "scheduled": "Scheduled", "draft": "Draft"}
@@ -309,6 +336,11 @@ class ArticleAdmin(
             % unpublished,
             messages.SUCCESS,
         )
+
+
+def _reads_total(reads):
+    """The sum of these ArticleReads rows' counts (0 for none), as a subquery."""
+    return Coalesce(Subquery(reads.annotate(total=Sum("count")).values("total")), 0)
 
 
 @admin.register(Page)

@@ -5,11 +5,27 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import InterfaceError, OperationalError
-from django.db.models import Count, F, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, Concat, Lower, NullIf, Trim, TruncMonth
+from django.db.models import (
+    Count,
+    DateField,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import (
+    Coalesce,
+    Concat,
+    Lower,
+    NullIf,
+    Trim,
+    TruncMonth,
+)
 from django.utils import timezone
 
-from articles.models import PARTNER_NOT_READY_TOPIC, Article, Author
+from articles.models import PARTNER_NOT_READY_TOPIC, Article, ArticleReads, Author
 from intake.crypto import SEARCHABLE_CONTACT_DETAILS, search_hash
 from intake.models import IntakeRequest, PartnerInvitation, hash_token
 from practice.journeys import COUPLES_JOURNEYS, Journey, PartnerVariant, Readiness
@@ -108,12 +124,18 @@ def attribution_counts() -> list[dict]:
         },
         "became_client": Count("pk", filter=Q(became_client_at__isnull=False)),
     }
+    # How often the article was read that month (articles.reads): a count that
+    # says nothing about anyone, shown in full beside the requests.
+    reads = ArticleReads.objects.filter(
+        article=OuterRef("from_article_id"), month=OuterRef("month")
+    ).values("count")
     return list(
         IntakeRequest.objects.not_quarantined()
         .filter(from_article__isnull=False)
-        .annotate(month=TruncMonth("created_at"))
+        # The month's first day in the practice's time zone, as ArticleReads keeps it.
+        .annotate(month=TruncMonth("created_at", output_field=DateField()))
         .values("from_article_id", "from_article__title", "month")
-        .annotate(**counts)
+        .annotate(**counts, reads=Coalesce(Subquery(reads), 0))
         .order_by("-month", "from_article__title", "from_article_id")
     )
 

@@ -428,6 +428,21 @@ def test_the_most_read_are_found_in_one_query(client):
     assert len([query for query in captured if "articles_articlereads" in query["sql"]]) == 1
 
 
+# --- Staff ---------------------------------------------------------------------
+
+
+def test_editors_see_each_articles_reads_in_the_admin(editor_client):
+    read_one = ArticleFactory(title="Read one")
+    ArticleFactory(title="Never read")
+    counted(read_one, 12)
+    counted(read_one, 30, month=months_ago(1))
+    counted(read_one, 1000, month=months_ago(5))
+    html = editor_client.get(reverse("admin:articles_article_changelist")).content.decode()
+    assert "Reads this month" in html
+    row = html[html.index("Read one") :].split("</tr>")[0]
+    assert ">12<" in row and ">42<" in row
+
+
 def test_the_privacy_page_says_what_is_counted_and_what_is_not(client):
     call_command("load_demo_content", verbosity=0)
     html = client.get(reverse("privacy")).content.decode()

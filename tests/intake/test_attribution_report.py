@@ -4,7 +4,7 @@ people given intake.view_attribution_report (Editors and Clinicians)."""
 
 import itertools
 import re
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,6 +13,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from articles.models import ArticleReads
 from intake import attribution, selectors
 from intake.attribution import COLUMNS, NO_READINESS, READINESS, SMALL, WITHHELD, shown_counts
 from intake.models import IntakeRequest
@@ -87,12 +88,28 @@ def test_requests_are_counted_per_article_and_month_by_journey_readiness_and_cli
 
     rows = table_rows(editor_report())
 
-    # Article, month, total, 4 journeys, 4 readiness answers, became clients.
+    # Article, month, reads, total, 4 journeys, 4 readiness answers, became clients.
     assert rows == [
-        ["What EFT is", "November 2026", *[SMALL] * 10],
-        ["When your partner says no", "November 2026", "5", "5", *[SMALL] * 7, "5"],
-        ["When your partner says no", "October 2026"]
+        ["What EFT is", "November 2026", "0", *[SMALL] * 10],
+        ["When your partner says no", "November 2026", "0", "5", "5", *[SMALL] * 7, "5"],
+        ["When your partner says no", "October 2026", "0"]
         + ["11", "6", "5", SMALL, SMALL, SMALL, SMALL, "5", SMALL, SMALL],
+    ]
+
+
+def test_the_articles_reads_that_month_are_shown_in_full_beside_its_requests(editor_report):
+    article = ArticleFactory(title="An article")
+    requests_from(article, 2, at=arrived(2026, 10, day=31, hour=20))
+    requests_from(article, 1, at=arrived(2026, 9))
+    ArticleReads.objects.create(article=article, month=date(2026, 10, 1), count=3)
+    ArticleReads.objects.create(article=article, month=date(2026, 11, 1), count=700)
+
+    rows = table_rows(editor_report())
+
+    # Reads count nobody: 3 is shown as 3, and a month without reads as 0.
+    assert [cells[:4] for cells in rows] == [
+        ["An article", "October 2026", "3", SMALL],
+        ["An article", "September 2026", "0", SMALL],
     ]
 
 
@@ -101,7 +118,9 @@ def test_a_month_is_the_practices_month_not_utcs(editor_report):
     # 8 p.m. on October 31st in Oregon is already November in UTC.
     requests_from(article, 5, at=arrived(2026, 10, day=31, hour=20))
 
-    assert table_rows(editor_report()) == [["An article", "October 2026", "5", "5", *[SMALL] * 8]]
+    assert table_rows(editor_report()) == [
+        ["An article", "October 2026", "0", "5", "5", *[SMALL] * 8]
+    ]
 
 
 def test_a_client_closed_later_still_counts_and_a_mistake_undone_does_not(clinician):
