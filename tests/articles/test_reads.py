@@ -443,9 +443,26 @@ def test_editors_see_each_articles_reads_in_the_admin(editor_client):
     assert ">12<" in row and ">42<" in row
 
 
-def test_the_privacy_page_says_what_is_counted_and_what_is_not(client):
+@pytest.mark.parametrize(
+    ("language", "heading", "said"),
+    [
+        (
+            "en",
+            "How often each article is read",
+            ["one number per article and month", "no cookie", "not your address"],
+        ),
+        (
+            "es",
+            "Cuántas veces se lee cada artículo",
+            ["un número por artículo y por mes", "ninguna cookie", "ni su dirección"],
+        ),
+    ],
+)
+def test_the_privacy_page_says_what_is_counted_and_what_is_not(client, language, heading, said):
     call_command("load_demo_content", verbosity=0)
-    html = client.get(reverse("privacy")).content.decode()
-    counting = html[html.index("How often each article is read") :].split("</p>")[0]
-    for said in ["one number per article and month", "no cookie", "not your address"]:
-        assert said in counting
+    with translation.override(language):
+        url = reverse("privacy")
+    html = client.get(url).content.decode()
+    counting = html[html.index(heading) :].split("</p>")[0]
+    for text in said:
+        assert text in counting
