@@ -56,6 +56,18 @@ def test_used_expired_revoked_and_unknown_links_get_the_same_kind_404(gone_token
         assert token not in html
 
 
+def test_a_link_stops_working_the_moment_it_expires(client, monkeypatch):
+    _request, token = couples_request_with_token(client)
+    expires_at = PartnerInvitation.objects.get(token_hash=hash_token(token)).expires_at
+    assert Client().get(partner_url(token)).status_code == 200
+
+    # Nothing is saved: the time comes. The page asks with the time of each visit.
+    monkeypatch.setattr(timezone, "now", lambda: expires_at + timedelta(seconds=1))
+    assert Client().get(partner_url(token)).status_code == 404
+    monkeypatch.setattr(timezone, "now", lambda: expires_at - timedelta(seconds=1))
+    assert Client().get(partner_url(token)).status_code == 200
+
+
 def test_posting_an_answer_to_a_link_that_is_gone_gets_the_same_page(gone_tokens):
     before = PartnerResponse.objects.count()
     unknown = Client().get(partner_url(gone_tokens["unknown"])).content
