@@ -60,8 +60,14 @@ def count_steady_miss(path: str) -> dict:
 
 
 def count_post(path: str) -> dict:
+    """Queries for a post on the running site: after a first post, since the
+    form's regions and clinicians are read once per content version in each
+    process (intake.selectors.request_choices)."""
     client = browser()
     form = read_form(client.get(path).content.decode())
+    client.post(
+        path, urlencode(request_fields(form)), content_type="application/x-www-form-urlencoded"
+    )
     body = urlencode(request_fields(form))
     with CaptureQueriesContext(connection) as queries:
         response = client.post(path, body, content_type="application/x-www-form-urlencoded")
