@@ -24,3 +24,16 @@ def admin_form_data(article, **changes):
     if "topics" not in data:
         data["topics"] = [topic.pk for topic in article.topics.all()]
     return {key: value for key, value in data.items() if value != ""}
+
+
+def page_form(page, **changes):
+    """What the admin's page form posts back for `page`, with `changes`."""
+    return {
+        "kind": page.kind,
+        "language": page.language,
+        "title": page.title,
+        "summary": page.summary,
+        "body": page.body,
+        "status": page.status,
+        **changes,
+    }

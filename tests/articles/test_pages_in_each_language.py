@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from articles.models import Page
+from tests.articles.admin_forms import page_form
 from tests.articles.conftest import make_staff
 from tests.conftest import otp_login
 from tests.factories import PageFactory
@@ -177,18 +178,6 @@ def test_placeholders_are_filled_in_the_language_of_the_page(client, settings):
 
 
 # --- The admin ----------------------------------------------------------------
-
-
-def page_form(page, **changes):
-    return {
-        "kind": page.kind,
-        "language": page.language,
-        "title": page.title,
-        "summary": page.summary,
-        "body": page.body,
-        "status": page.status,
-        **changes,
-    }
 
 
 def test_editors_add_a_spanish_page_beside_the_english_one(

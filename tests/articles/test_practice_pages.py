@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from articles.models import Page
+from tests.articles.admin_forms import page_form
 from tests.articles.conftest import make_staff
 from tests.conftest import otp_login
 from tests.factories import PageFactory
@@ -125,18 +126,6 @@ def test_a_draft_page_is_404_to_the_public_and_a_preview_to_staff(client, editor
     assert "Last updated" not in html
     assert '<meta name="robots" content="noindex">' in html
     assert "no-store" in response["Cache-Control"]
-
-
-def page_form(page, **changes):
-    return {
-        "kind": page.kind,
-        "language": page.language,
-        "title": page.title,
-        "summary": page.summary,
-        "body": page.body,
-        "status": page.status,
-        **changes,
-    }
 
 
 @pytest.fixture
